@@ -1,0 +1,144 @@
+// Runs one command as root inside QEMU with Debian's stock kernel, for hosts whose kernel lacks
+// ipip/wireguard. The host's / is the guest's read-only lower layer (tmpfs overlay on top), the
+// working directory is shared read-write, stdout/stderr stream back live on two virtio-serial
+// ports, and the exit status comes back through a small control share.
+import { createReadStream, existsSync, mkdtempSync, openSync, closeSync, constants, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { GUEST_SCRIPT } from './guest-scripts.ts';
+import { prepareImage, VmImageError } from './image.ts';
+
+export type Accel = 'tcg' | 'kvm';
+
+export interface VmRunOptions {
+  argv: string[];
+  cwd?: string;
+  /** Extra environment for the command; PATH, HOME, TERM, CI and CALILAB_* pass through. */
+  env?: Record<string, string>;
+  /** Kernel modules loaded before the command runs. */
+  modules?: string[];
+  accel?: Accel;
+  cpus?: number;
+  memoryMiB?: number;
+  timeoutMs?: number;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+}
+
+export interface VmRunResult {
+  exitCode: number;
+  bootMs: number;
+  totalMs: number;
+  kernelVersion: string;
+  consoleLog: string;
+}
+
+export const DATAPATH_MODULES = ['ipip', 'wireguard', 'vxlan', 'nf_tables', 'nft_masq', 'nft_nat', 'veth', 'bridge'];
+const PASS_ENV = /^(PATH|HOME|TERM|CI|NO_COLOR|FORCE_COLOR|LANG|CALILAB_.*|AVA_.*|NODE_OPTIONS)$/;
+
+function nulJoin(items: string[]): string {
+  return items.map((s) => s + '\0').join('');
+}
+
+function guestEnv(extra: Record<string, string> = {}): string[] {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (PASS_ENV.test(k) && v !== undefined) env[k] = v;
+  Object.assign(env, extra, { CALILAB_IN_VM: '1' });
+  // root's sbin directories hold ip, modprobe and bird; a user's PATH may lack them.
+  env.PATH = [env.PATH ?? '', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].filter(Boolean).join(':');
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+
+/** Opening a FIFO for writing un-blocks a reader whose writer (QEMU) never showed up. */
+function releaseFifo(path: string) {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch {
+    /* ENXIO: no reader is waiting any more, nothing to release */
+  }
+}
+
+function pump(path: string, sink: (c: Buffer) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const s = createReadStream(path);
+    s.on('data', (c) => sink(c as Buffer));
+    s.on('end', resolve);
+    s.on('error', () => resolve());
+  });
+}
+
+export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
+  if (!opts.argv.length) throw new VmImageError('calilab vm: no command given; usage: calilab vm -- CMD [ARGS...]');
+  const started = Date.now();
+  const image = await prepareImage();
+  const cwd = opts.cwd ?? process.cwd();
+  const ctl = mkdtempSync(join(tmpdir(), 'calilab-vm-'));
+  try {
+    writeFileSync(join(ctl, 'argv'), nulJoin(opts.argv));
+    writeFileSync(join(ctl, 'env'), nulJoin(guestEnv(opts.env)));
+    writeFileSync(join(ctl, 'cwd'), cwd);
+    writeFileSync(join(ctl, 'workdir'), cwd);
+    writeFileSync(join(ctl, 'modules'), (opts.modules ?? DATAPATH_MODULES).join('\n'));
+    writeFileSync(join(ctl, 'guest.sh'), GUEST_SCRIPT);
+    const out = join(ctl, 'stdout.fifo');
+    const err = join(ctl, 'stderr.fifo');
+    await execa('mkfifo', [out, err]);
+    const consoleLog = join(ctl, 'console.log');
+    const accel = opts.accel ?? (process.env.CALILAB_VM_ACCEL as Accel | undefined) ?? 'tcg';
+    const args = [
+      '-accel', accel === 'kvm' ? 'kvm' : 'tcg,thread=multi',
+      '-cpu', accel === 'kvm' ? 'host' : 'max',
+      '-smp', String(opts.cpus ?? 2),
+      '-m', String(opts.memoryMiB ?? 3072),
+      '-nodefaults', '-no-reboot', '-display', 'none', '-nic', 'none',
+      '-kernel', image.vmlinux, '-initrd', image.initramfs,
+      '-append', 'console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init',
+      '-serial', `file:${consoleLog}`,
+      '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
+      '-virtfs', `local,path=${cwd},mount_tag=work,security_model=none,multidevs=remap`,
+      '-virtfs', `local,path=${ctl},mount_tag=ctl,security_model=none`,
+      '-device', 'virtio-serial-pci',
+      '-chardev', `file,id=out,path=${out}`, '-device', 'virtserialport,chardev=out,name=calilab.stdout',
+      '-chardev', `file,id=err,path=${err}`, '-device', 'virtserialport,chardev=err,name=calilab.stderr',
+    ];
+    const streams = [
+      pump(out, opts.onStdout ?? ((c) => process.stdout.write(c))),
+      pump(err, opts.onStderr ?? ((c) => process.stderr.write(c))),
+    ];
+    let firstOutput = 0;
+    const bootWatch = setInterval(() => {
+      if (!firstOutput && existsSync(join(ctl, 'status'))) firstOutput = Date.now();
+    }, 500);
+    const qemu = execa('qemu-system-x86_64', args, {
+      reject: false,
+      timeout: opts.timeoutMs,
+      killSignal: 'SIGKILL',
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    const res = await qemu;
+    clearInterval(bootWatch);
+    releaseFifo(out);
+    releaseFifo(err);
+    await Promise.all(streams);
+    const log = existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '';
+    const statusFile = join(ctl, 'status');
+    if (!existsSync(statusFile)) {
+      const why = res.timedOut ? `timed out after ${opts.timeoutMs} ms` : `qemu exited ${res.exitCode}: ${String(res.stderr).trim()}`;
+      throw new VmImageError(`the VM did not report an exit status (${why}); console tail:\n${log.split('\n').slice(-15).join('\n')}`);
+    }
+    const exitCode = Number(readFileSync(statusFile, 'utf8').trim());
+    const bootMarker = log.match(/calilab-vm-boot-ms (\d+)/);
+    return {
+      exitCode,
+      bootMs: bootMarker ? Number(bootMarker[1]) : 0,
+      totalMs: Date.now() - started,
+      kernelVersion: image.kernelVersion,
+      consoleLog: log,
+    };
+  } finally {
+    rmSync(ctl, { recursive: true, force: true });
+  }
+}
