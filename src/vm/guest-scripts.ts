@@ -58,6 +58,9 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 hostname calilab-vm
 ip link set lo up
 sysctl -q -w kernel.printk="1 4 1 7" 2>/dev/null
+# The VM's kernel is ours alone: keep new namespaces free of the fallback tunl0, so that pods
+# show eth0 as ifindex 2 (cali…@if2) as on the documents' hosts; calilab adds tunl0 to nodes.
+sysctl -q -w net.core.fb_tunnels_only_for_init_net=2
 for m in $(cat $ctl/modules); do modprobe "$m" || echo "calilab-vm: modprobe $m failed" >&2; done
 mapfile -d '' -t envs < $ctl/env
 mapfile -d '' -t argv < $ctl/argv

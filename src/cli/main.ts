@@ -1,0 +1,173 @@
+// calilab's command line: a thin layer over the lab, plan, verify and vm modules.
+import { Command } from 'commander';
+import { execa } from 'execa';
+import { bgpSessions } from '../bird/client.ts';
+import { isOurProcess } from '../bird/daemon.ts';
+import { kernelFacts } from '../kernel/probe.ts';
+import { down, requireRoot, up } from '../lab/lab.ts';
+import { listLabs, resolveLab } from '../lab/state.ts';
+import { renderPlanText } from '../plan/batch.ts';
+import { buildPlan } from '../plan/plan.ts';
+import { loadTopology } from '../topology/load.ts';
+import { ping } from '../verify/ping.ts';
+import { verifyLab, type VerifyReport } from '../verify/verify.ts';
+import { runInVm } from '../vm/runner.ts';
+import { EXIT, fail, green, note, progress, red, table } from './output.ts';
+import { resolveTarget } from './targets.ts';
+
+const program = new Command('calilab')
+  .description("Calico's pod network from real namespaces, BIRD and tcpdump")
+  .showHelpAfterError()
+  .addHelpText('after', `
+Examples:
+  sudo calilab run topologies/calico-ipip-3node.yaml --verify   build, ping every pod pair, tear down
+  sudo calilab up topologies/calico-ipip-3node.yaml             build and leave running
+  sudo calilab exec k8s-cp1 -- route -n                         a command inside a node
+  sudo calilab down                                             remove the running lab
+  sudo calilab vm -- npx calilab run topologies/calico-ipip-3node.yaml --verify
+                                                                 the same inside a VM with ipip/wireguard`);
+
+function printVerify(report: VerifyReport, json: boolean) {
+  if (json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return;
+  }
+  const rows = [['FROM', 'TO', 'PATH', 'RESULT']];
+  for (const p of report.pairs) rows.push([`${p.fromPod} ${p.from}`, `${p.toPod} ${p.to}`, p.sameNode ? 'same node' : `${p.fromNode} -> ${p.toNode}`, p.ok ? 'ok' : `FAIL ${p.error ?? ''}`]);
+  process.stdout.write(table(rows));
+  const bad = report.pairs.filter((p) => !p.ok).length;
+  process.stdout.write(bad ? red(`${bad} of ${report.pairs.length} pairs failed\n`) : green(`all ${report.pairs.length} pairs ok\n`));
+}
+
+program.command('up')
+  .argument('<file>', 'topology YAML file')
+  .option('--dry-run', 'print the plan (ip batches, sysctls, BIRD configs) and change nothing')
+  .description('build the lab and wait until BGP has converged')
+  .action(async (file: string, o: { dryRun?: boolean }) => {
+    const topo = loadTopology(file);
+    if (o.dryRun) return void process.stdout.write(renderPlanText(buildPlan(topo), kernelFacts()));
+    const { timings } = await up(topo, progress);
+    note(`lab ${topo.name} is up in ${(timings.total / 1000).toFixed(2)} s; try \`calilab status\`, \`calilab down ${topo.name}\``);
+  });
+
+program.command('down')
+  .argument('[name]', 'lab name (default: the only running lab)')
+  .option('--all', 'every lab calilab has state for')
+  .description('remove every namespace, process and file of a lab (idempotent)')
+  .action(async (name: string | undefined, o: { all?: boolean }) => {
+    requireRoot('calilab down');
+    const labs = o.all ? listLabs() : [name ?? resolveLab().lab];
+    for (const lab of labs) {
+      const t = Date.now();
+      const r = await down(lab);
+      progress(`down ${lab} (${r.namespaces} netns, ${r.processes} processes)`, Date.now() - t);
+    }
+  });
+
+program.command('run')
+  .argument('<file>', 'topology YAML file')
+  .option('--verify', 'ping every ordered pod pair')
+  .option('--json', 'print the report as JSON')
+  .option('--keep', 'leave the lab up afterwards')
+  .option('--dry-run', 'print the plan and change nothing')
+  .description('up, verify, down: exit 0 only if every pair answered')
+  .action(async (file: string, o: { verify?: boolean; json?: boolean; keep?: boolean; dryRun?: boolean }) => {
+    const topo = loadTopology(file);
+    if (o.dryRun) return void process.stdout.write(renderPlanText(buildPlan(topo), kernelFacts()));
+    const { record, timings } = await up(topo, progress);
+    let report: VerifyReport = { ok: true, pairs: [], timings: {} };
+    try {
+      if (o.verify) {
+        report = await verifyLab(record);
+        progress(`verified ${report.pairs.length} pairs`, report.timings.verify);
+      }
+    } finally {
+      if (!o.keep) {
+        const t = Date.now();
+        await down(topo.name);
+        timings.down = Date.now() - t;
+        progress('down', timings.down);
+      }
+    }
+    report.timings = { ...timings, ...report.timings };
+    printVerify(report, !!o.json);
+    process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;
+  });
+
+program.command('verify')
+  .argument('[name]', 'lab name (default: the only running lab)')
+  .option('--json', 'print the report as JSON')
+  .description('ping every ordered pod pair of a running lab')
+  .action(async (name: string | undefined, o: { json?: boolean }) => {
+    requireRoot('calilab verify');
+    const report = await verifyLab(resolveLab(name));
+    printVerify(report, !!o.json);
+    process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;
+  });
+
+program.command('status')
+  .argument('[name]', 'lab name (default: the only running lab)')
+  .option('--json', 'print as JSON')
+  .description('nodes, pods and BGP sessions of a running lab')
+  .action(async (name: string | undefined, o: { json?: boolean }) => {
+    const rec = resolveLab(name);
+    const sessions = await Promise.all(rec.plan.nodes.map((n) => bgpSessions(n.bird.socket).catch(() => [])));
+    const birdPid = (node: string) => rec.processes.find((p) => p.what === `bird ${node}`);
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ lab: rec.lab, nodes: rec.plan.nodes.map((n, i) => ({ name: n.name, ip: n.ip, blocks: n.blocks, tunnelAddress: n.tunnelAddress, bird: birdPid(n.name), sessions: sessions[i] })), pods: rec.plan.workloads }, null, 2) + '\n');
+      return;
+    }
+    process.stdout.write(`lab ${rec.lab} (from ${rec.topologyFile}, up since ${rec.createdAt})\n\n`);
+    process.stdout.write(table([['NODE', 'IP', 'BLOCKS', 'TUNL0', 'BIRD', 'SESSIONS'], ...rec.plan.nodes.map((n, i) => {
+      const p = birdPid(n.name);
+      const alive = p && isOurProcess(p.pid, p.marker);
+      const est = sessions[i].filter((s) => s.info.startsWith('Established')).length;
+      return [n.name, n.ip, n.blocks.join(','), n.tunnelAddress, alive ? `pid ${p!.pid}` : 'down', `${est}/${sessions[i].length} Established`];
+    })]) + '\n');
+    process.stdout.write(table([['POD', 'IP', 'NODE', 'INTERFACE'], ...rec.plan.workloads.map((w) => [`${w.namespace}/${w.pod}`, w.ip, w.node, w.interface])]) + '\n');
+    const rows = [['NODE', 'PEER', 'STATE', 'SINCE', 'INFO']];
+    rec.plan.nodes.forEach((n, i) => sessions[i].forEach((s) => rows.push([n.name, s.name, s.state, s.since, s.info])));
+    process.stdout.write(table(rows));
+  });
+
+program.command('exec')
+  .argument('<target>', 'node, pod (name, namespace/name or IP), router or outside host')
+  .argument('<cmd...>', 'command and arguments (after --)')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description('run a command inside a node or pod namespace')
+  .action(async (target: string, cmd: string[], o: { lab?: string }) => {
+    requireRoot('calilab exec');
+    const t = resolveTarget(resolveLab(o.lab), target);
+    const r = await execa('ip', ['netns', 'exec', t.netns, ...cmd], { stdio: 'inherit', reject: false });
+    process.exitCode = r.exitCode ?? 1;
+  });
+
+program.command('ping')
+  .argument('<from>', 'source pod')
+  .argument('<to>', 'destination pod, node or IP address')
+  .option('-c, --count <n>', 'echo requests', '3')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description('ping from a pod to a pod or address')
+  .action(async (from: string, to: string, o: { count: string; lab?: string }) => {
+    requireRoot('calilab ping');
+    const rec = resolveLab(o.lab);
+    const src = resolveTarget(rec, from);
+    const dst = /^\d+\.\d+\.\d+\.\d+$/.test(to) ? to : resolveTarget(rec, to).ip!;
+    const r = await ping(src.netns, dst, { count: Number(o.count) });
+    process.stdout.write(r.output);
+    process.exitCode = r.ok ? EXIT.ok : EXIT.verifyFailed;
+  });
+
+program.command('vm')
+  .argument('<cmd...>', 'command and arguments (after --)')
+  .option('--kvm', 'use KVM instead of TCG software emulation')
+  .option('--memory <MiB>', 'guest memory', '3072')
+  .option('--timeout <s>', 'kill the VM after this many seconds', '3600')
+  .description("run a command as root in a QEMU VM with Debian's stock kernel (ipip, wireguard, vxlan)")
+  .action(async (cmd: string[], o: { kvm?: boolean; memory: string; timeout: string }) => {
+    const r = await runInVm({ argv: cmd, accel: o.kvm ? 'kvm' : undefined, memoryMiB: Number(o.memory), timeoutMs: Number(o.timeout) * 1000 });
+    note(`vm: kernel ${r.kernelVersion}, exit ${r.exitCode}, ${(r.totalMs / 1000).toFixed(1)} s`);
+    process.exitCode = r.exitCode;
+  });
+
+program.parseAsync(process.argv).catch(fail);

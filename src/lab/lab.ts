@@ -1,0 +1,113 @@
+// Bringing a lab up and down. `up` records the plan before its first kernel change and, if any
+// step fails, removes everything it made before rethrowing with the failed step's name.
+import { writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { isOurProcess, readPid, startBird, stopProcess } from '../bird/daemon.ts';
+import { ipBatch, KernelError, nsExec } from '../kernel/exec.ts';
+import { kernelFacts, loadModules, probeDatapath } from '../kernel/probe.ts';
+import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
+import { nodeNs, outsideNs, podNs, routerNs } from '../plan/naming.ts';
+import { buildPlan, type Plan } from '../plan/plan.ts';
+import type { Topology } from '../topology/types.ts';
+import { waitConverged } from './converge.ts';
+import { claimLab, labDir, readRecord, removeLabDir, writeRecord, type LabRecord } from './state.ts';
+
+export type StepReporter = (step: string, ms: number) => void;
+
+export interface UpResult {
+  record: LabRecord;
+  timings: Record<string, number>;
+}
+
+export class PrivilegeError extends Error {}
+
+export function requireRoot(what: string): void {
+  if (process.getuid?.() !== 0) throw new PrivilegeError(`${what} changes network namespaces and needs root; run it with sudo`);
+}
+
+async function timed<T>(timings: Record<string, number>, step: string, report: StepReporter, fn: () => Promise<T>): Promise<T> {
+  const t = Date.now();
+  const r = await fn();
+  timings[step] = Date.now() - t;
+  report(step, timings[step]);
+  return r;
+}
+
+/** Test hook (issue 8): CALILAB_FAIL_AT=<step> makes that step fail after it ran. */
+function faultPoint(step: string) {
+  if (process.env.CALILAB_FAIL_AT === step) throw new KernelError(step, 'failure injected by CALILAB_FAIL_AT');
+}
+
+export async function up(topo: Topology, report: StepReporter = () => {}): Promise<UpResult> {
+  requireRoot('calilab up');
+  const started = Date.now();
+  const timings: Record<string, number> = {};
+  const plan = buildPlan(topo);
+  await loadModules(['ipip', 'veth', 'bridge']);
+  const support = await probeDatapath();
+  if (!support.ipip) {
+    throw new KernelError('check kernel', 'this kernel cannot create ipip links (no ipip module); run calilab inside the VM: `sudo npx calilab vm -- npx calilab ...`');
+  }
+  const facts = kernelFacts();
+  claimLab(topo.name);
+  const record: LabRecord = { lab: topo.name, topologyFile: topo.file, createdAt: new Date().toISOString(), topology: topo, plan, processes: [] };
+  writeRecord(record);
+  try {
+    await timed(timings, 'namespaces and links', report, async () => {
+      await ipBatch('create namespaces and veths', rootBatch(plan));
+      faultPoint('namespaces');
+      const batches = namespaceBatches(plan, facts);
+      await Promise.all([...batches].map(([ns, lines]) => ipBatch(`configure ${ns}`, lines, ns)));
+      faultPoint('addresses');
+      await Promise.all([...sysctlArgs(plan)].map(([ns, args]) => nsExec(`sysctls in ${ns}`, ns, ['sysctl', '-q', '-w', ...args])));
+      faultPoint('sysctls');
+    });
+    await timed(timings, 'BIRD started', report, async () => {
+      for (const n of plan.nodes) writeFileSync(n.bird.config, n.bird.text, { mode: 0o600 });
+      const pids = await Promise.all(plan.nodes.map((n) => startBird(n.netns, n.bird)));
+      plan.nodes.forEach((n, i) => record.processes.push({ pid: pids[i], what: `bird ${n.name}`, marker: n.bird.config }));
+      writeRecord(record);
+      faultPoint('bird');
+    });
+    await timed(timings, 'BGP converged', report, () => waitConverged(topo, plan));
+    faultPoint('converged');
+  } catch (e) {
+    await down(topo.name).catch(() => {});
+    throw e;
+  }
+  timings.total = Date.now() - started;
+  return { record, timings };
+}
+
+/** Namespaces of a lab: the recorded plan's, else any that carry the lab's role prefixes. */
+async function labNamespaces(lab: string, plan?: Plan): Promise<string[]> {
+  const r = await execa('ip', ['-j', 'netns', 'list'], { reject: false });
+  const live: string[] = r.exitCode === 0 && r.stdout.trim() ? (JSON.parse(r.stdout) as { name: string }[]).map((n) => n.name) : [];
+  const ours = new Set(plan?.namespaces.map((n) => n.name) ?? []);
+  const prefixes = [routerNs(lab), nodeNs(lab, ''), podNs(lab, '', '').slice(0, -1), outsideNs(lab, '')];
+  return live.filter((n) => ours.has(n) || (!plan && prefixes.some((p) => n === p || n.startsWith(p))));
+}
+
+/** Removes every namespace, process and file of a lab. Idempotent. */
+export async function down(lab: string): Promise<{ namespaces: number; processes: number }> {
+  requireRoot('calilab down');
+  const rec = readRecord(lab);
+  let processes = 0;
+  const procs = [...(rec?.processes ?? [])];
+  for (const n of rec?.plan.nodes ?? []) {
+    const pid = readPid(n.bird);
+    if (pid && !procs.some((p) => p.pid === pid)) procs.push({ pid, what: `bird ${n.name}`, marker: n.bird.config });
+  }
+  await Promise.all(procs.map(async (p) => {
+    if (isOurProcess(p.pid, p.marker)) {
+      processes++;
+      await stopProcess(p.pid, p.marker);
+    }
+  }));
+  const namespaces = await labNamespaces(lab, rec?.plan);
+  if (namespaces.length) await execa('ip', ['-force', '-batch', '-'], { input: namespaces.map((n) => `netns del ${n}`).join('\n') + '\n', reject: false });
+  removeLabDir(lab);
+  return { namespaces: namespaces.length, processes };
+}
+
+export { labDir };

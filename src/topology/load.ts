@@ -1,0 +1,27 @@
+// Reads a topology file: YAML syntax errors and validation problems both name the file.
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { Topology } from './types.ts';
+import { TopologyError, validateTopology } from './validate.ts';
+
+export function parseTopology(text: string, file: string): Topology {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length) {
+    throw new TopologyError(file, doc.errors.map((e) => ({
+      field: e.linePos ? `line ${e.linePos[0].line}` : 'yaml',
+      message: e.message.split('\n')[0],
+      fix: 'correct the YAML syntax at that line',
+    })));
+  }
+  return validateTopology(doc.toJS({ maxAliasCount: 100 }), file);
+}
+
+export function loadTopology(file: string): Topology {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new TopologyError(file, [{ field: 'file', message: (e as Error).message, fix: 'pass the path of a topology YAML file, e.g. topologies/calico-ipip-3node.yaml' }]);
+  }
+  return parseTopology(text, file);
+}
