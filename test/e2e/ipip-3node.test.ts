@@ -1,0 +1,82 @@
+// Doc 000's cluster, built for real: routes and devices as the document shows them, every pod
+// pair reachable, and nothing left behind after `down`.
+import test from 'ava';
+import { execa } from 'execa';
+import { down, up } from '../../src/lab/lab.ts';
+import type { LabRecord } from '../../src/lab/state.ts';
+import { verifyLab } from '../../src/verify/verify.ts';
+import { leftovers, requireDatapath, rootSnapshot, testTopology } from './lab-fixture.ts';
+
+const topo = testTopology('topologies/calico-ipip-3node.yaml', 'ipip3');
+let rec: LabRecord;
+let rootBefore = '';
+const cp1 = () => rec.plan.nodes.find((n) => n.name === 'k8s-cp1')!.netns;
+
+test.before(async () => {
+  await requireDatapath();
+  rootBefore = await rootSnapshot();
+  rec = (await up(topo)).record;
+});
+
+test.after.always(async () => {
+  await down(topo.name).catch(() => {});
+});
+
+test.serial("k8s-cp1's route -n holds doc 000's rows", async (t) => {
+  const { stdout } = await execa('ip', ['netns', 'exec', cp1(), 'route', '-n']);
+  const rows = stdout.split('\n').slice(2).map((l) => l.trim().split(/\s+/));
+  const row = (dst: string) => rows.find((r) => r[0] === dst);
+  t.deepEqual(row('10.8.247.192')?.slice(0, 4), ['10.8.247.192', '10.10.20.4', '255.255.255.192', 'UG']);
+  t.is(row('10.8.247.192')?.[7], 'tunl0');
+  t.deepEqual(row('10.8.94.64')?.slice(0, 4), ['10.8.94.64', '10.10.20.5', '255.255.255.192', 'UG']);
+  t.is(row('10.8.94.64')?.[7], 'tunl0');
+  for (const ip of ['10.8.170.65', '10.8.170.66', '10.8.170.67']) {
+    const r = row(ip);
+    t.deepEqual(r?.slice(0, 4), [ip, '0.0.0.0', '255.255.255.255', 'UH'], `${ip} /32 row`);
+    t.regex(r?.[7] ?? '', /^cali[0-9a-f]{11}$/);
+  }
+  t.deepEqual(row('10.10.20.0'), ['10.10.20.0', '0.0.0.0', '255.255.252.0', 'U', '100', '0', '0', 'eth0']);
+  t.deepEqual(row('0.0.0.0'), ['0.0.0.0', '10.10.20.1', '0.0.0.0', 'UG', '100', '0', '0', 'eth0']);
+});
+
+test.serial('ip route marks the remote blocks proto bird onlink and the own block blackhole', async (t) => {
+  const { stdout } = await execa('ip', ['-n', cp1(), 'route']);
+  t.regex(stdout, /^10\.8\.247\.192\/26 via 10\.10\.20\.4 dev tunl0 proto bird onlink\s*$/m);
+  t.regex(stdout, /^10\.8\.94\.64\/26 via 10\.10\.20\.5 dev tunl0 proto bird onlink\s*$/m);
+  t.regex(stdout, /^blackhole 10\.8\.170\.64\/26 proto bird\s*$/m);
+});
+
+test.serial('tunl0 is an ipip device with mtu 1480 and the block\'s first address', async (t) => {
+  const { stdout } = await execa('ip', ['-n', cp1(), '-d', 'address', 'show', 'tunl0']);
+  t.regex(stdout, /tunl0@NONE: <NOARP,UP,LOWER_UP> mtu 1480/);
+  t.regex(stdout, /link\/ipip 0\.0\.0\.0 brd 0\.0\.0\.0/);
+  t.regex(stdout, /\n\s+ipip ipip remote any local any/);
+  t.regex(stdout, /inet 10\.8\.170\.64\/32 scope global tunl0/);
+});
+
+test.serial('cali interfaces: ee:ee:ee:ee:ee:ee, peer in the pod namespace, no IPv4 address', async (t) => {
+  const { stdout } = await execa('ip', ['-n', cp1(), 'address', 'show']);
+  const cali = stdout.split(/\n(?=\d+: )/).filter((b) => /^\d+: cali/.test(b));
+  t.is(cali.length, 3);
+  for (const b of cali) {
+    t.regex(b, /^\d+: cali[0-9a-f]{11}@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1480/);
+    t.regex(b, /link\/ether ee:ee:ee:ee:ee:ee brd ff:ff:ff:ff:ff:ff link-netns \S+-pod-default\.pod-[abc]/);
+    t.notRegex(b, /inet /);
+  }
+});
+
+test.serial('every ordered pod pair pings', async (t) => {
+  const report = await verifyLab(rec);
+  t.is(report.pairs.length, 20);
+  t.deepEqual(report.pairs.filter((p) => !p.ok), []);
+});
+
+test.serial('down removes every namespace, process and file, and the root namespace is unchanged', async (t) => {
+  const r = await down(topo.name);
+  t.is(r.namespaces, 9);
+  t.is(r.processes, 3);
+  t.deepEqual(await leftovers(topo.name), []);
+  t.is(await rootSnapshot(), rootBefore);
+  const again = await down(topo.name);
+  t.deepEqual(again, { namespaces: 0, processes: 0 }, 'down is idempotent');
+});
