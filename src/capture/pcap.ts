@@ -99,7 +99,7 @@ export function writePcap(file: string, linkType: number, packets: { time: numbe
   head.writeUInt16LE(4, 6);
   head.writeUInt32LE(262144, 16);
   head.writeUInt32LE(linkType, 20);
-  const parts = [head];
+  const parts: Array<Uint8Array<ArrayBufferLike>> = [head];
   for (const p of packets) {
     const h = Buffer.alloc(16);
     h.writeUInt32LE(Math.floor(p.time), 0);
