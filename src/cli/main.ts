@@ -32,11 +32,15 @@ function printVerify(report: VerifyReport, json: boolean) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return;
   }
-  const rows = [['FROM', 'TO', 'PATH', 'RESULT']];
-  for (const p of report.pairs) rows.push([`${p.fromPod} ${p.from}`, `${p.toPod} ${p.to}`, p.sameNode ? 'same node' : `${p.fromNode} -> ${p.toNode}`, p.ok ? 'ok' : `FAIL ${p.error ?? ''}`]);
+  const rows = [['FROM', 'TO', 'PATH', 'ENCAP', 'OUTER', 'RESULT']];
+  for (const p of report.pairs) {
+    const outer = p.outer && p.encapsulation !== 'none' ? `${p.outer.src} > ${p.outer.dst}` : '-';
+    const result = p.status === 'ok' ? 'ok' : p.status === 'expected-unreachable' ? 'unreachable (expected)' : `FAIL ${p.error ?? ''}`;
+    rows.push([`${p.fromPod} ${p.from}`, `${p.toPod} ${p.to}`, p.sameNode ? 'same node' : `${p.fromNode} -> ${p.toNode}`, p.encapsulation ?? '?', outer, result]);
+  }
   process.stdout.write(table(rows));
   const bad = report.pairs.filter((p) => !p.ok).length;
-  process.stdout.write(bad ? red(`${bad} of ${report.pairs.length} pairs failed\n`) : green(`all ${report.pairs.length} pairs ok\n`));
+  process.stdout.write(bad ? red(`${bad} of ${report.pairs.length} pairs failed\n`) : green(`all ${report.pairs.length} pairs as expected, proven from ${report.pcaps.length} pcaps\n`));
 }
 
 program.command('up')
@@ -69,16 +73,17 @@ program.command('run')
   .option('--verify', 'ping every ordered pod pair')
   .option('--json', 'print the report as JSON')
   .option('--keep', 'leave the lab up afterwards')
+  .option('--pcap-dir <dir>', 'keep the verification pcaps here')
   .option('--dry-run', 'print the plan and change nothing')
   .description('up, verify, down: exit 0 only if every pair answered')
-  .action(async (file: string, o: { verify?: boolean; json?: boolean; keep?: boolean; dryRun?: boolean }) => {
+  .action(async (file: string, o: { verify?: boolean; json?: boolean; keep?: boolean; dryRun?: boolean; pcapDir?: string }) => {
     const topo = loadTopology(file);
     if (o.dryRun) return void process.stdout.write(renderPlanText(buildPlan(topo), kernelFacts()));
     const { record, timings } = await up(topo, progress);
-    let report: VerifyReport = { ok: true, pairs: [], timings: {} };
+    let report: VerifyReport = { ok: true, pairs: [], pcaps: [], timings: {} };
     try {
       if (o.verify) {
-        report = await verifyLab(record);
+        report = await verifyLab(record, { pcapDir: o.pcapDir ?? (o.keep ? undefined : 'out/pcap') });
         progress(`verified ${report.pairs.length} pairs`, report.timings.verify);
       }
     } finally {
@@ -97,10 +102,11 @@ program.command('run')
 program.command('verify')
   .argument('[name]', 'lab name (default: the only running lab)')
   .option('--json', 'print the report as JSON')
-  .description('ping every ordered pod pair of a running lab')
-  .action(async (name: string | undefined, o: { json?: boolean }) => {
+  .option('--pcap-dir <dir>', 'write the pcaps here (default: the lab state directory)')
+  .description('ping every ordered pod pair while capturing; judge each pair from the packets')
+  .action(async (name: string | undefined, o: { json?: boolean; pcapDir?: string }) => {
     requireRoot('calilab verify');
-    const report = await verifyLab(resolveLab(name));
+    const report = await verifyLab(resolveLab(name), { pcapDir: o.pcapDir });
     printVerify(report, !!o.json);
     process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;
   });

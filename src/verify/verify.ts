@@ -1,6 +1,17 @@
-// `verify`: every ordered pod pair pings; each pair's verdict is reported with what it proved.
-import type { LabRecord } from '../lab/state.ts';
-import { orderedPairs, ping } from './ping.ts';
+// `verify`: every ordered pod pair pings once while tcpdump records every node (`-i any`, so
+// eth0, tunl0 and every cali interface at once, one process per node). Each pair's verdict
+// is then decided from the decoded packets, against what Calico would do (expect.ts).
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { encapsulationOf, innermost, type Ipv4 } from '../capture/decode.ts';
+import { readPcap } from '../capture/pcap.ts';
+import { summarize } from '../capture/render.ts';
+import { startCapture, type Capture } from '../capture/tcpdump.ts';
+import { ipJson } from '../kernel/exec.ts';
+import { writeRecord, type LabRecord } from '../lab/state.ts';
+import type { NodePlan } from '../plan/plan.ts';
+import { expectPath, type PathKind } from './expect.ts';
+import { orderedPairs, ping, type Pair } from './ping.ts';
 
 export interface PairReport {
   from: string;
@@ -10,32 +21,129 @@ export interface PairReport {
   fromNode: string;
   toNode: string;
   sameNode: boolean;
+  /** The pair behaved as Calico would: reachable with the expected path, or expected-unreachable. */
   ok: boolean;
+  status: 'ok' | 'expected-unreachable' | 'failed';
+  reachable: boolean;
+  encapsulation?: PathKind;
+  expected: PathKind;
+  outer?: { src: string; dst: string };
+  inner?: { src: string; dst: string };
   ttl?: number;
+  pcap: string;
+  /** The decoded packets that decided the verdict, as "node iface: summary" lines. */
+  evidence: string[];
   error?: string;
 }
 
 export interface VerifyReport {
   ok: boolean;
   pairs: PairReport[];
+  pcaps: string[];
   timings: Record<string, number>;
 }
 
-export async function verifyLab(rec: LabRecord): Promise<VerifyReport> {
-  const t = Date.now();
-  const pairs = orderedPairs(rec.plan);
-  const results = await Promise.all(pairs.map((p) => ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 3 })));
-  const reports: PairReport[] = pairs.map((p, i) => ({
-    from: p.from.ip,
-    to: p.to.ip,
-    fromPod: `${p.from.namespace}/${p.from.pod}`,
-    toPod: `${p.to.namespace}/${p.to.pod}`,
-    fromNode: p.from.node,
-    toNode: p.to.node,
-    sameNode: p.sameNode,
-    ok: results[i].ok,
-    ttl: results[i].ttl,
-    ...(results[i].ok ? {} : { error: `no echo reply: ${results[i].output.trim().split('\n').slice(-2).join(' ')}` }),
-  }));
-  return { ok: reports.every((r) => r.ok), pairs: reports, timings: { verify: Date.now() - t } };
+interface Seen {
+  node: string;
+  iface: string;
+  outer: Ipv4;
+  inner: Ipv4;
+  line: string;
+}
+
+async function capturedPackets(node: NodePlan, file: string, ifnames: Map<number, string>): Promise<Seen[]> {
+  const { packets } = await readPcap(file);
+  const seen: Seen[] = [];
+  for (const p of packets) {
+    const n = p.frame.network;
+    if (n?.kind !== 'ipv4') continue;
+    const iface = ifnames.get(p.frame.ifindex ?? -1) ?? `if${p.frame.ifindex}`;
+    seen.push({ node: node.name, iface, outer: n, inner: innermost(n), line: `${node.name} ${iface} ${p.frame.direction ?? ''}: ${summarize(p.frame)}` });
+  }
+  return seen;
+}
+
+const isEcho = (s: Seen, src: string, dst: string, type: number) =>
+  s.inner.src === src && s.inner.dst === dst && s.inner.payload?.kind === 'icmp' && s.inner.payload.type === type;
+
+function judge(pair: Pair, exp: ReturnType<typeof expectPath>, reachable: boolean, all: Seen[], nodes: NodePlan[]): Omit<PairReport, 'from' | 'to' | 'fromPod' | 'toPod' | 'fromNode' | 'toNode' | 'sameNode' | 'pcap' | 'ttl'> {
+  const a = pair.from.ip;
+  const b = pair.to.ip;
+  const fromNode = nodes.find((n) => n.name === pair.from.node)!;
+  const toNode = nodes.find((n) => n.name === pair.to.node)!;
+  const mine = all.filter((s) => isEcho(s, a, b, 8) || isEcho(s, b, a, 0));
+  const onUnderlay = mine.filter((s) => s.iface === 'eth0');
+  const base = { expected: exp.encapsulation, reachable, evidence: mine.slice(0, 8).map((s) => s.line) };
+  const failed = (error: string, extra: object = {}) => ({ ...base, ...extra, ok: false, status: 'failed' as const, error });
+
+  if (!exp.reachable) {
+    if (reachable) return failed(`expected unreachable (${exp.why}) but the ping was answered`);
+    const req = onUnderlay.find((s) => s.node === fromNode.name && isEcho(s, a, b, 8));
+    if (!req) return failed('expected the request to leave the node unencapsulated, but no packet was seen on its eth0');
+    return { ...base, ok: true, status: 'expected-unreachable', encapsulation: encapsulationOf(req.outer), outer: { src: req.outer.src, dst: req.outer.dst }, inner: { src: a, dst: b }, error: `unreachable as expected: ${exp.why}` };
+  }
+  if (!reachable) return failed(`no echo reply (${exp.why})`);
+
+  if (exp.encapsulation === 'local') {
+    const onSrc = mine.some((s) => s.node === fromNode.name && s.iface === pair.from.interface && isEcho(s, a, b, 8));
+    const onDst = mine.some((s) => s.node === fromNode.name && s.iface === pair.to.interface && isEcho(s, a, b, 8));
+    if (onUnderlay.length) return failed(`same-node traffic on the underlay: ${onUnderlay[0].line}`);
+    if (!onSrc || !onDst) return failed(`request not seen on ${!onSrc ? pair.from.interface : pair.to.interface}`);
+    return { ...base, ok: true, status: 'ok', encapsulation: 'local', inner: { src: a, dst: b } };
+  }
+
+  const fromEth0 = all.filter((s) => s.node === fromNode.name && s.iface === 'eth0');
+  if (exp.encapsulation === 'wireguard') {
+    if (onUnderlay.length) return failed(`pod address on the wire under WireGuard: ${onUnderlay[0].line}`);
+    const wg = fromEth0.find((s) => s.outer.payload?.kind === 'udp' && s.outer.payload.wireguard && s.outer.src === fromNode.ip && s.outer.dst === toNode.ip);
+    if (!wg) return failed(`no WireGuard UDP 51820 from ${fromNode.ip} to ${toNode.ip} on ${fromNode.name} eth0`);
+    return { ...base, evidence: [wg.line], ok: true, status: 'ok', encapsulation: 'wireguard', outer: { src: wg.outer.src, dst: wg.outer.dst } };
+  }
+  const req = fromEth0.find((s) => isEcho(s, a, b, 8));
+  const rep = fromEth0.find((s) => isEcho(s, b, a, 0));
+  if (!req || !rep) return failed(`echo ${!req ? 'request' : 'reply'} not seen on ${fromNode.name} eth0`);
+  const observed = encapsulationOf(req.outer);
+  const outer = { src: req.outer.src, dst: req.outer.dst };
+  const inner = { src: req.inner.src, dst: req.inner.dst };
+  const extra = { encapsulation: observed, outer, inner };
+  if (observed !== exp.encapsulation) return failed(`expected ${exp.encapsulation} (${exp.why}), saw ${observed}: ${req.line}`, extra);
+  if (observed !== 'none') {
+    if (outer.src !== fromNode.ip || outer.dst !== toNode.ip) return failed(`outer header ${outer.src} > ${outer.dst}, expected ${fromNode.ip} > ${toNode.ip}: ${req.line}`, extra);
+    if (rep.outer.src !== toNode.ip || rep.outer.dst !== fromNode.ip) return failed(`reply outer header ${rep.outer.src} > ${rep.outer.dst}, expected ${toNode.ip} > ${fromNode.ip}: ${rep.line}`, extra);
+  }
+  return { ...base, evidence: [req.line, rep.line], ok: true, status: 'ok', ...extra };
+}
+
+export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {}): Promise<VerifyReport> {
+  const t0 = Date.now();
+  const plan = rec.plan;
+  const dir = resolve(opts.pcapDir ?? join(plan.stateDir, 'captures'));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = plan.nodes.map((n) => join(dir, `${n.name}.pcap`));
+  const links = await Promise.all(plan.nodes.map((n) => ipJson<{ ifindex: number; ifname: string }[]>('read links', n.netns, ['link', 'show'])));
+  const captures: Capture[] = await Promise.all(plan.nodes.map((n, i) => startCapture(n.netns, files[i])));
+  rec.processes.push(...captures.map((c) => ({ pid: c.pid, what: `tcpdump ${c.ns}`, marker: c.file })));
+  writeRecord(rec);
+  const t1 = Date.now();
+  const pairs = orderedPairs(plan);
+  let results;
+  try {
+    results = await Promise.all(pairs.map((p) => ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 2 })));
+  } finally {
+    await Promise.all(captures.map((c) => c.stop()));
+    rec.processes = rec.processes.filter((p) => !captures.some((c) => c.pid === p.pid));
+    writeRecord(rec);
+  }
+  const t2 = Date.now();
+  const seen = (await Promise.all(plan.nodes.map((n, i) => capturedPackets(n, files[i], new Map(links[i].map((l) => [l.ifindex, l.ifname])))))).flat();
+  const reports: PairReport[] = pairs.map((p, i) => {
+    const verdict = judge(p, expectPath(rec.topology, p.from, p.to), results[i].ok, seen, plan.nodes);
+    return {
+      from: p.from.ip, to: p.to.ip, fromPod: `${p.from.namespace}/${p.from.pod}`, toPod: `${p.to.namespace}/${p.to.pod}`,
+      fromNode: p.from.node, toNode: p.to.node, sameNode: p.sameNode, ttl: results[i].ttl,
+      pcap: files[plan.nodes.findIndex((n) => n.name === p.from.node)], ...verdict,
+    };
+  });
+  const timings = { capture: t1 - t0, ping: t2 - t1, decode: Date.now() - t2, verify: Date.now() - t0 };
+  return { ok: reports.every((r) => r.ok), pairs: reports, pcaps: files, timings };
 }

@@ -1,0 +1,77 @@
+// tcpdump inside a namespace, writing classic pcap. `ip netns exec` execs tcpdump in place, so
+// the child's pid is tcpdump's own; it is stopped with SIGINT so that it flushes the file.
+// --immediate-mode: without it the last packets wait in the TPACKET_V3 ring for the block
+// timeout and are lost at SIGINT (seen: a whole node's final pings missing).
+import { statSync } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
+import { KernelError } from '../kernel/exec.ts';
+
+export interface Capture {
+  ns: string;
+  iface: string;
+  file: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** What calilab's verifications look at: pod traffic, bare or in any of Calico's tunnels. */
+export const DATAPATH_FILTER = ['icmp', 'or', 'ip', 'proto', '4', 'or', '(udp', 'and', '(port', '4789', 'or', 'port', '51820))'];
+
+export async function startCapture(ns: string, file: string, opts: { iface?: string; filter?: string[]; snaplen?: number; count?: number } = {}): Promise<Capture> {
+  const iface = opts.iface ?? 'any';
+  const args = ['netns', 'exec', ns, 'tcpdump', '-i', iface, '-n', '-U', '--immediate-mode', '-Z', 'root', '-s', String(opts.snaplen ?? 262144), '-w', file];
+  if (opts.count) args.push('-c', String(opts.count));
+  const child: ResultPromise = execa('ip', [...args, ...(opts.filter ?? DATAPATH_FILTER)], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new KernelError(`capture in ${ns}`, `tcpdump did not start within 20 s: ${stderr.trim()}`)), 20000);
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.then((r) => {
+      clearTimeout(timer);
+      reject(new KernelError(`capture in ${ns}`, `tcpdump exited ${r.exitCode}: ${stderr.trim()}`));
+    });
+  }).catch((e) => {
+    child.kill('SIGKILL');
+    throw e;
+  });
+  return {
+    ns, iface, file, pid: child.pid!,
+    async stop() {
+      await settled(file);
+      child.kill('SIGINT');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await child;
+      clearTimeout(t);
+    },
+  };
+}
+
+const sizeOf = (f: string) => {
+  try {
+    return statSync(f).size;
+  } catch {
+    return -1;
+  }
+};
+
+/** SIGINT drops what tcpdump has not read yet, and a busy TCG VM can leave it behind: wait
+ *  until the file (written per packet with -U) has stopped growing for 400 ms, at most 5 s. */
+export async function settled(file: string, quietMs = 400, maxMs = 5000): Promise<void> {
+  const until = Date.now() + maxMs;
+  let last = sizeOf(file);
+  let stableSince = Date.now();
+  while (Date.now() < until && Date.now() - stableSince < quietMs) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = sizeOf(file);
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    }
+  }
+}
