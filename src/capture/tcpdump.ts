@@ -2,9 +2,9 @@
 // the child's pid is tcpdump's own; it is stopped with SIGINT so that it flushes the file.
 // --immediate-mode: without it the last packets wait in the TPACKET_V3 ring for the block
 // timeout and are lost at SIGINT (seen: a whole node's final pings missing).
-import { statSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { KernelError } from '../kernel/exec.ts';
+import { readPcap, type DecodedPacket } from './pcap.ts';
 
 export interface Capture {
   ns: string;
@@ -43,7 +43,7 @@ export async function startCapture(ns: string, file: string, opts: { iface?: str
   return {
     ns, iface, file, pid: child.pid!,
     async stop() {
-      await settled(file);
+      await sentinelSeen(ns, file);
       child.kill('SIGINT');
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);
       await child;
@@ -52,26 +52,15 @@ export async function startCapture(ns: string, file: string, opts: { iface?: str
   };
 }
 
-const sizeOf = (f: string) => {
-  try {
-    return statSync(f).size;
-  } catch {
-    return -1;
-  }
-};
-
-/** SIGINT drops what tcpdump has not read yet, and a busy TCG VM can leave it behind: wait
- *  until the file (written per packet with -U) has stopped growing for 400 ms, at most 5 s. */
-export async function settled(file: string, quietMs = 400, maxMs = 5000): Promise<void> {
+/** SIGINT drops what tcpdump has not read from its ring yet, and a busy TCG VM leaves it
+ *  behind. So: ping 127.0.0.1 inside the namespace (`-i any` sees lo) and stop only once that
+ *  reply is in the file: the ring is read in order, so everything before it is there too. */
+async function sentinelSeen(ns: string, file: string, maxMs = 8000): Promise<void> {
+  await execa('ip', ['netns', 'exec', ns, 'ping', '-n', '-c', '1', '-W', '1', '127.0.0.1'], { reject: false, stdin: 'ignore' });
   const until = Date.now() + maxMs;
-  let last = sizeOf(file);
-  let stableSince = Date.now();
-  while (Date.now() < until && Date.now() - stableSince < quietMs) {
-    await new Promise((r) => setTimeout(r, 100));
-    const now = sizeOf(file);
-    if (now !== last) {
-      last = now;
-      stableSince = Date.now();
-    }
+  while (Date.now() < until) {
+    const { packets } = await readPcap(file).catch(() => ({ packets: [] as DecodedPacket[] }));
+    if (packets.some((p) => p.frame.network?.kind === 'ipv4' && p.frame.network.src === '127.0.0.1' && p.frame.network.payload?.kind === 'icmp' && p.frame.network.payload.type === 0)) return;
+    await new Promise((r) => setTimeout(r, 150));
   }
 }
