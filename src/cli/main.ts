@@ -2,6 +2,9 @@
 import { Command } from 'commander';
 import { execa } from 'execa';
 import { bgpSessions } from '../bird/client.ts';
+import { readPcap } from '../capture/pcap.ts';
+import { summarize } from '../capture/render.ts';
+import { startCapture } from '../capture/tcpdump.ts';
 import { isOurProcess } from '../bird/daemon.ts';
 import { kernelFacts } from '../kernel/probe.ts';
 import { down, requireRoot, up } from '../lab/lab.ts';
@@ -162,6 +165,26 @@ program.command('ping')
     const r = await ping(src.netns, dst, { count: Number(o.count) });
     process.stdout.write(r.output);
     process.exitCode = r.ok ? EXIT.ok : EXIT.verifyFailed;
+  });
+
+program.command('capture')
+  .argument('<target>', 'NODE|POD[:IFACE] (default interface: any)')
+  .requiredOption('-w, --write <file>', 'pcap file to write (classic pcap: tcpdump -r and Wireshark open it)')
+  .option('--filter <bpf>', 'BPF filter (default: pod traffic and Calico tunnels)')
+  .option('--count <n>', 'stop after n packets')
+  .option('--duration <s>', 'stop after s seconds', '10')
+  .option('--print', "print calilab's own one-line summaries of the captured packets")
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description('run tcpdump inside a node or pod namespace')
+  .action(async (target: string, o: { write: string; filter?: string; count?: string; duration: string; print?: boolean; lab?: string }) => {
+    requireRoot('calilab capture');
+    const [what, iface] = target.split(':');
+    const t = resolveTarget(resolveLab(o.lab), what);
+    const cap = await startCapture(t.netns, o.write, { iface: iface || 'any', filter: o.filter?.split(/\s+/), count: o.count ? Number(o.count) : undefined });
+    note(`capturing on ${t.name}:${iface || 'any'} for ${o.duration} s into ${o.write}`);
+    await new Promise((r) => setTimeout(r, Number(o.duration) * 1000));
+    await cap.stop();
+    if (o.print) for (const p of (await readPcap(o.write)).packets) process.stdout.write(`${summarize(p.frame)}\n`);
   });
 
 program.command('vm')
