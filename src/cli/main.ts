@@ -6,7 +6,7 @@ import { readPcap } from '../capture/pcap.ts';
 import { summarize } from '../capture/render.ts';
 import { startCapture } from '../capture/tcpdump.ts';
 import { isOurProcess } from '../bird/daemon.ts';
-import { kernelFacts } from '../kernel/probe.ts';
+import { kernelFacts, probeDatapath } from '../kernel/probe.ts';
 import { down, requireRoot, up } from '../lab/lab.ts';
 import { listLabs, resolveLab } from '../lab/state.ts';
 import { renderPlanText } from '../plan/batch.ts';
@@ -82,6 +82,14 @@ program.command('run')
   .action(async (file: string, o: { verify?: boolean; json?: boolean; keep?: boolean; dryRun?: boolean; pcapDir?: string }) => {
     const topo = loadTopology(file);
     if (o.dryRun) return void process.stdout.write(renderPlanText(buildPlan(topo), kernelFacts()));
+    requireRoot('calilab run');
+    if (!process.env.CALILAB_IN_VM && !(await probeDatapath()).ipip) {
+      // The main job must work everywhere: where the kernel lacks ipip, run the same command in the VM.
+      note("this kernel has no ipip module: running the same command inside calilab's VM (Debian kernel)");
+      const r = await runInVm({ argv: [process.execPath, process.argv[1], ...process.argv.slice(2)] });
+      process.exitCode = r.exitCode;
+      return;
+    }
     const { record, timings } = await up(topo, progress);
     let report: VerifyReport = { ok: true, pairs: [], pcaps: [], timings: {} };
     try {
