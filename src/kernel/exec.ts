@@ -16,7 +16,7 @@ function failure(e: unknown): string {
 
 export async function run(step: string, file: string, args: string[], opts: Options = {}): Promise<string> {
   try {
-    const r = await execa(file, args, { stdin: 'ignore', ...opts });
+    const r = await execa(file, args, opts.input === undefined ? { stdin: 'ignore', ...opts } : opts);
     return String(r.stdout ?? '');
   } catch (e) {
     throw new KernelError(step, failure(e));

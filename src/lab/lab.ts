@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { isOurProcess, readPid, startBird, stopProcess } from '../bird/daemon.ts';
 import { ipBatch, KernelError, nsExec } from '../kernel/exec.ts';
+import { applyFelix } from '../kernel/felix.ts';
 import { kernelFacts, loadModules, probeDatapath } from '../kernel/probe.ts';
 import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
 import { nodeNs, outsideNs, podNs, routerNs } from '../plan/naming.ts';
@@ -43,10 +44,11 @@ export async function up(topo: Topology, report: StepReporter = () => {}): Promi
   const started = Date.now();
   const timings: Record<string, number> = {};
   const plan = buildPlan(topo);
-  await loadModules(['ipip', 'veth', 'bridge']);
+  await loadModules(['ipip', 'veth', 'bridge', 'vxlan', ...(topo.wireguard ? ['wireguard'] : [])]);
   const support = await probeDatapath();
-  if (!support.ipip) {
-    throw new KernelError('check kernel', 'this kernel cannot create ipip links (no ipip module); run calilab inside the VM: `sudo npx calilab vm -- npx calilab ...`');
+  if (!support.ipip || (topo.wireguard && !support.wireguard)) {
+    const missing = !support.ipip ? 'ipip' : 'wireguard';
+    throw new KernelError('check kernel', `this kernel cannot create ${missing} links (no ${missing} module); run calilab inside the VM: \`sudo npx calilab vm -- npx calilab ...\``);
   }
   const facts = kernelFacts();
   claimLab(topo.name);
@@ -61,6 +63,8 @@ export async function up(topo: Topology, report: StepReporter = () => {}): Promi
       faultPoint('addresses');
       await Promise.all([...sysctlArgs(plan)].map(([ns, args]) => nsExec(`sysctls in ${ns}`, ns, ['sysctl', '-q', '-w', ...args])));
       faultPoint('sysctls');
+      await applyFelix(plan, true);
+      faultPoint('felix');
     });
     await timed(timings, 'BIRD started', report, async () => {
       for (const n of plan.nodes) writeFileSync(n.bird.config, n.bird.text, { mode: 0o600 });

@@ -5,6 +5,7 @@ import { renderBirdConfig, subnetOf, type BirdPaths } from '../bird/config.ts';
 import { formatIp, parseCidr, parseIp } from '../ipam/cidr.ts';
 import { allocate, type Allocation } from '../ipam/ipam.ts';
 import type { Topology } from '../topology/types.ts';
+import { felixPlan, type FelixNode } from './felix.ts';
 import { caliName, nodeNs, outsideNs, podNs, routerNs, routerPort, stateRoot, subnetBridge } from './naming.ts';
 
 export type NsRole = 'router' | 'node' | 'pod' | 'outside';
@@ -85,6 +86,7 @@ export interface Plan {
   sysctls: { ns: string; key: string; value: string }[];
   nodes: NodePlan[];
   workloads: WorkloadEndpoint[];
+  felix: FelixNode[];
   allocation: Allocation;
 }
 
@@ -93,13 +95,17 @@ export const CALI_MAC = 'ee:ee:ee:ee:ee:ee';
 export const POD_GATEWAY = '169.254.1.1';
 const UNDERLAY_METRIC = 100; // as NetworkManager installs them (doc 000's `route -n`)
 
-/** IPIP costs 20 bytes of outer header (VXLAN 50, WireGuard 60: later modes). */
+/** The pod MTU Calico picks: the underlay less the largest overhead in use (IPIP 20 bytes of
+ *  outer header, VXLAN 50, WireGuard 60). tunl0 itself is always underlay - 20. */
 export function tunnelMtu(topo: Topology): number {
   const pool = topo.ipPools.find((p) => !p.disabled) ?? topo.ipPools[0];
   if (topo.wireguard) return topo.underlay.mtu - 60;
   if (pool.vxlanMode !== 'Never') return topo.underlay.mtu - 50;
   return topo.underlay.mtu - 20;
 }
+
+/** VXLAN pools give the block's first address to vxlan.calico instead of tunl0. */
+export const usesVxlan = (topo: Topology) => topo.ipPools.some((p) => !p.disabled && p.vxlanMode !== 'Never');
 
 function prefixOf(cidr: string) {
   return parseCidr(cidr).prefix;
@@ -109,11 +115,12 @@ export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): P
   const lab = topo.name;
   const stateDir = join(stateRoot(), lab);
   const tunnel = tunnelMtu(topo);
-  const mtu = { underlay: topo.underlay.mtu, tunnel, pod: tunnel };
+  const mtu = { underlay: topo.underlay.mtu, tunnel: topo.underlay.mtu - 20, pod: tunnel };
   const router = routerNs(lab);
   const plan: Plan = {
     lab, stateDir, mtu, namespaces: [{ name: router, role: 'router', of: 'underlay' }],
     links: [], veths: [], ports: [], addresses: [], routes: [], sysctls: [], nodes: [], workloads: [], allocation: alloc,
+    felix: felixPlan(topo, alloc, (node) => nodeNs(lab, node)),
   };
 
   // Underlay: one bridge per subnet in the router namespace, which owns the gateway addresses.
@@ -138,8 +145,8 @@ export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): P
       { ns, dst: subnet.cidr, dev: 'eth0', proto: 'kernel', scope: 'link', src: n.ip, metric: UNDERLAY_METRIC },
       { ns, dst: 'default', dev: 'eth0', via: subnet.gateway, metric: UNDERLAY_METRIC },
     );
-    plan.links.push({ ns, name: 'tunl0', kind: 'ipip', mtu: tunnel });
-    plan.addresses.push({ ns, dev: 'tunl0', cidr: `${a.tunnelAddress}/32` });
+    plan.links.push({ ns, name: 'tunl0', kind: 'ipip', mtu: mtu.tunnel });
+    if (!usesVxlan(topo)) plan.addresses.push({ ns, dev: 'tunl0', cidr: `${a.tunnelAddress}/32` });
     plan.sysctls.push({ ns, key: 'net.ipv4.ip_forward', value: '1' });
     plan.nodes.push({
       name: n.name, netns: ns, ip: n.ip, subnet: subnet.cidr, gateway: subnet.gateway,

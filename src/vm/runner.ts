@@ -34,7 +34,8 @@ export interface VmRunResult {
   consoleLog: string;
 }
 
-export const DATAPATH_MODULES = ['ipip', 'wireguard', 'vxlan', 'nf_tables', 'nft_masq', 'nft_nat', 'veth', 'bridge'];
+// Listed, not autoloaded: the guest kernel's usermode modprobe would run in the initramfs root.
+export const DATAPATH_MODULES = ['ipip', 'wireguard', 'vxlan', 'veth', 'bridge', 'nf_tables', 'nf_nat', 'nft_chain_nat', 'nft_masq', 'nft_nat'];
 const PASS_ENV = /^(PATH|HOME|TERM|CI|NO_COLOR|FORCE_COLOR|LANG|CALILAB_.*|AVA_.*|NODE_OPTIONS)$/;
 
 function nulJoin(items: string[]): string {
