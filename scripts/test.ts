@@ -1,6 +1,7 @@
 // npm test: unit tests on the host; end-to-end tests on the host when its kernel has ipip,
 // wireguard and vxlan, else inside calilab's VM (booted once for all of them). Ends with one
 // line "N passed, N failed" counted from ava's TAP output of both runs.
+import { readdirSync } from 'node:fs';
 import { $, chalk } from 'zx';
 import { probeDatapath } from '../src/kernel/probe.ts';
 import { runInVm } from '../src/vm/runner.ts';
@@ -31,7 +32,7 @@ async function unit() {
 }
 
 async function e2e() {
-  const files = ['test/e2e/ipip-3node.test.ts'];
+  const files = readdirSync('test/e2e').filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/e2e/${f}`);
   if (process.getuid?.() !== 0) {
     console.log('# end-to-end tests need root (they build network namespaces): run `sudo npm test`');
     totals.failed += 1;

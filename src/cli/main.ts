@@ -8,7 +8,9 @@ import { startCapture } from '../capture/tcpdump.ts';
 import { isOurProcess } from '../bird/daemon.ts';
 import { kernelFacts, probeDatapath } from '../kernel/probe.ts';
 import { down, requireRoot, up } from '../lab/lab.ts';
-import { listLabs, resolveLab } from '../lab/state.ts';
+import { applyPatch, patchedTopology } from '../lab/patch.ts';
+import { LabStateError, listLabs, resolveLab } from '../lab/state.ts';
+import YAML from 'yaml';
 import { renderPlanText } from '../plan/batch.ts';
 import { buildPlan } from '../plan/plan.ts';
 import { loadTopology } from '../topology/load.ts';
@@ -42,7 +44,12 @@ function printVerify(report: VerifyReport, json: boolean) {
     rows.push([`${p.fromPod} ${p.from}`, `${p.toPod} ${p.to}`, p.sameNode ? 'same node' : `${p.fromNode} -> ${p.toNode}`, p.encapsulation ?? '?', outer, result]);
   }
   process.stdout.write(table(rows));
-  const bad = report.pairs.filter((p) => !p.ok).length;
+  if (report.outside.length) {
+    const orows = [['FROM', 'TO', 'NAT', 'SOURCE SEEN', 'RESULT']];
+    for (const o of report.outside) orows.push([`${o.fromPod} ${o.from}`, `${o.host} ${o.to}`, o.natOutgoing ? 'masquerade' : 'off', o.sourceSeen ?? '-', o.status === 'failed' ? `FAIL ${o.error}` : o.status === 'ok' ? 'ok' : 'unreachable (expected)']);
+    process.stdout.write('\n' + table(orows));
+  }
+  const bad = report.pairs.filter((p) => !p.ok).length + report.outside.filter((o) => !o.ok).length;
   process.stdout.write(bad ? red(`${bad} of ${report.pairs.length} pairs failed\n`) : green(`all ${report.pairs.length} pairs as expected, proven from ${report.pcaps.length} pcaps\n`));
 }
 
@@ -91,7 +98,7 @@ program.command('run')
       return;
     }
     const { record, timings } = await up(topo, progress);
-    let report: VerifyReport = { ok: true, pairs: [], pcaps: [], timings: {} };
+    let report: VerifyReport = { ok: true, pairs: [], outside: [], pcaps: [], timings: {} };
     try {
       if (o.verify) {
         report = await verifyLab(record, { pcapDir: o.pcapDir ?? (o.keep ? undefined : 'out/pcap') });
@@ -173,6 +180,42 @@ program.command('ping')
     const r = await ping(src.netns, dst, { count: Number(o.count) });
     process.stdout.write(r.output);
     process.exitCode = r.ok ? EXIT.ok : EXIT.verifyFailed;
+  });
+
+program.command('patch')
+  .argument('<kind>', 'ippool | felixconfiguration')
+  .argument('<name>', 'the pool name, or default')
+  .requiredOption('-p, --patch <json>', `calicoctl-style patch, e.g. '{"spec":{"ipipMode":"CrossSubnet"}}'`)
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description('change a running lab in place: IPPool ipipMode/vxlanMode/natOutgoing/disabled, FelixConfiguration wireguardEnabled')
+  .addHelpText('after', `
+Examples:
+  calilab patch ippool default-ipv4-ippool -p '{"spec":{"ipipMode":"Never"}}'
+  calilab patch ippool default-ipv4-ippool -p '{"spec":{"ipipMode":"CrossSubnet"}}'
+  calilab patch felixconfiguration default -p '{"spec":{"wireguardEnabled":true}}'`)
+  .action(async (kind: string, name: string, o: { patch: string; lab?: string }) => {
+    requireRoot('calilab patch');
+    const rec = resolveLab(o.lab);
+    const topo = patchedTopology(rec, kind.toLowerCase(), name, o.patch);
+    const { ms } = await applyPatch(rec, topo);
+    progress(`${kind} ${name} patched, converged`, ms);
+  });
+
+program.command('get')
+  .argument('<kind>', 'ippool')
+  .option('-o, --output <format>', 'wide | json | yaml', '')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description("calicoctl-style views of a running lab")
+  .action(async (kind: string, o: { output: string; lab?: string }) => {
+    const rec = resolveLab(o.lab);
+    if (!/^ippools?$/.test(kind.toLowerCase())) throw new LabStateError(`calilab get ${kind}: only ippool is supported so far`);
+    const pools = rec.topology.ipPools;
+    if (o.output === 'json') return void process.stdout.write(JSON.stringify(pools, null, 2) + '\n');
+    if (o.output === 'yaml') return void process.stdout.write(YAML.stringify(pools));
+    const rows = o.output === 'wide'
+      ? [['NAME', 'CIDR', 'NAT', 'IPIPMODE', 'VXLANMODE', 'DISABLED', 'DISABLEBGPEXPORT', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, String(p.natOutgoing), p.ipipMode, p.vxlanMode, String(p.disabled), 'false', 'all()'])]
+      : [['NAME', 'CIDR', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, 'all()'])];
+    process.stdout.write(table(rows));
   });
 
 program.command('capture')

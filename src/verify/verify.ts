@@ -9,6 +9,9 @@ import { summarize } from '../capture/render.ts';
 import { startCapture, type Capture } from '../capture/tcpdump.ts';
 import { ipJson } from '../kernel/exec.ts';
 import { writeRecord, type LabRecord } from '../lab/state.ts';
+import { contains, parseCidr, parseIp } from '../ipam/cidr.ts';
+import { outsideNs } from '../plan/naming.ts';
+import { VXLAN } from '../plan/felix.ts';
 import type { NodePlan } from '../plan/plan.ts';
 import { expectPath, type PathKind } from './expect.ts';
 import { orderedPairs, ping, type Pair } from './ping.ts';
@@ -36,9 +39,27 @@ export interface PairReport {
   error?: string;
 }
 
+export interface OutsideReport {
+  from: string;
+  fromPod: string;
+  fromNode: string;
+  to: string;
+  host: string;
+  ok: boolean;
+  status: 'ok' | 'expected-unreachable' | 'failed';
+  reachable: boolean;
+  natOutgoing: boolean;
+  /** The source address the outside host saw: the node IP when masqueraded. */
+  sourceSeen?: string;
+  expectedSource: string;
+  evidence: string[];
+  error?: string;
+}
+
 export interface VerifyReport {
   ok: boolean;
   pairs: PairReport[];
+  outside: OutsideReport[];
   pcaps: string[];
   timings: Record<string, number>;
 }
@@ -107,6 +128,10 @@ function judge(pair: Pair, exp: ReturnType<typeof expectPath>, reachable: boolea
   const inner = { src: req.inner.src, dst: req.inner.dst };
   const extra = { encapsulation: observed, outer, inner };
   if (observed !== exp.encapsulation) return failed(`expected ${exp.encapsulation} (${exp.why}), saw ${observed}: ${req.line}`, extra);
+  if (observed === 'vxlan') {
+    const u = req.outer.payload?.kind === 'udp' ? req.outer.payload : undefined;
+    if (u?.dport !== VXLAN.port || u.vxlan?.vni !== VXLAN.vni) return failed(`expected UDP ${VXLAN.port} with VNI ${VXLAN.vni}: ${req.line}`, extra);
+  }
   if (observed !== 'none') {
     if (outer.src !== fromNode.ip || outer.dst !== toNode.ip) return failed(`outer header ${outer.src} > ${outer.dst}, expected ${fromNode.ip} > ${toNode.ip}: ${req.line}`, extra);
     if (rep.outer.src !== toNode.ip || rep.outer.dst !== fromNode.ip) return failed(`reply outer header ${rep.outer.src} > ${rep.outer.dst}, expected ${toNode.ip} > ${fromNode.ip}: ${rep.line}`, extra);
@@ -121,14 +146,23 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = plan.nodes.map((n) => join(dir, `${n.name}.pcap`));
   const links = await Promise.all(plan.nodes.map((n) => ipJson<{ ifindex: number; ifname: string }[]>('read links', n.netns, ['link', 'show'])));
-  const captures: Capture[] = await Promise.all(plan.nodes.map((n, i) => startCapture(n.netns, files[i])));
+  const hosts = rec.topology.outside.map((h) => ({ ...h, netns: outsideNs(rec.lab, h.name), file: join(dir, `outside-${h.name}.pcap`) }));
+  const captures: Capture[] = await Promise.all([
+    ...plan.nodes.map((n, i) => startCapture(n.netns, files[i])),
+    ...hosts.map((h) => startCapture(h.netns, h.file, { filter: ['icmp'] })),
+  ]);
   rec.processes.push(...captures.map((c) => ({ pid: c.pid, what: `tcpdump ${c.ns}`, marker: c.file })));
   writeRecord(rec);
   const t1 = Date.now();
   const pairs = orderedPairs(plan);
-  let results;
+  let results: Awaited<ReturnType<typeof ping>>[] = [];
+  let outResults: Awaited<ReturnType<typeof ping>>[] = [];
   try {
-    results = await Promise.all(pairs.map((p) => ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 2 })));
+    const outsidePings = plan.workloads.flatMap((w) => hosts.map((h) => ({ w, h })));
+    [results, outResults] = await Promise.all([
+      Promise.all(pairs.map((p) => ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 2 }))),
+      Promise.all(outsidePings.map(({ w, h }) => ping(w.netns, h.ip, { count: 1, timeoutS: 2 }))),
+    ]);
   } finally {
     await Promise.all(captures.map((c) => c.stop()));
     rec.processes = rec.processes.filter((p) => !captures.some((c) => c.pid === p.pid));
@@ -144,6 +178,33 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
       pcap: files[plan.nodes.findIndex((n) => n.name === p.from.node)], ...verdict,
     };
   });
+  const outside = await judgeOutside(rec, hosts, outResults);
   const timings = { capture: t1 - t0, ping: t2 - t1, decode: Date.now() - t2, verify: Date.now() - t0 };
-  return { ok: reports.every((r) => r.ok), pairs: reports, pcaps: files, timings };
+  return { ok: reports.every((r) => r.ok) && outside.every((o) => o.ok), pairs: reports, outside, pcaps: [...files, ...hosts.map((h) => h.file)], timings };
+}
+
+/** natOutgoing: the outside host must see the node's IP (MASQUERADE), never the pod's. Without
+ *  natOutgoing it sees the pod IP and its reply has no way back (the router lacks pod routes). */
+async function judgeOutside(rec: LabRecord, hosts: { name: string; ip: string; file: string }[], results: Awaited<ReturnType<typeof ping>>[]): Promise<OutsideReport[]> {
+  const out: OutsideReport[] = [];
+  const seenBy = await Promise.all(hosts.map(async (h) => (await readPcap(h.file)).packets.map((p) => p.frame)));
+  let i = 0;
+  for (const w of rec.plan.workloads) {
+    const node = rec.plan.nodes.find((n) => n.name === w.node)!;
+    const nat = rec.topology.ipPools.some((p) => p.natOutgoing && !p.disabled && contains(parseCidr(p.cidr), parseIp(w.ip)));
+    hosts.forEach((h, hi) => {
+      const r = results[i++];
+      const expectedSource = nat ? node.ip : w.ip;
+      const candidates = seenBy[hi].filter((f) => f.network?.kind === 'ipv4' && f.network.dst === h.ip && f.network.payload?.kind === 'icmp' && f.network.payload.type === 8 && (f.network.src === w.ip || f.network.src === node.ip));
+      // Pods of one node share the masqueraded source, so the claim is per source address.
+      const mine = candidates.find((f) => f.network?.kind === 'ipv4' && f.network.src === expectedSource);
+      const base = { from: w.ip, fromPod: `${w.namespace}/${w.pod}`, fromNode: w.node, to: h.ip, host: h.name, reachable: r.ok, natOutgoing: nat, expectedSource, evidence: mine ? [`${h.name} eth0: ${summarize(mine)}`] : [] };
+      const src = mine?.network?.kind === 'ipv4' ? mine.network.src : undefined;
+      if (!mine) out.push({ ...base, ok: false, status: 'failed', error: `no echo request from ${expectedSource} reached ${h.name}` });
+      else if (nat && !r.ok) out.push({ ...base, sourceSeen: src, ok: false, status: 'failed', error: 'masqueraded request arrived but no reply came back' });
+      else if (!nat && r.ok) out.push({ ...base, sourceSeen: src, ok: false, status: 'failed', error: 'reachable without natOutgoing: the router should not know pod routes' });
+      else out.push({ ...base, sourceSeen: src, ok: true, status: nat ? 'ok' : 'expected-unreachable', ...(nat ? {} : { error: 'unreachable as expected: natOutgoing is off and the router has no route back to the pod' }) });
+    });
+  }
+  return out;
 }

@@ -1,0 +1,103 @@
+// Doc 003's walk on one running lab (kans-4node): IPIP Always -> Never -> CrossSubnet ->
+// WireGuard, then natOutgoing off, each switched live with `patch` and proven from packets.
+import test from 'ava';
+import { execa } from 'execa';
+import { down, up } from '../../src/lab/lab.ts';
+import { applyPatch, patchedTopology } from '../../src/lab/patch.ts';
+import type { LabRecord } from '../../src/lab/state.ts';
+import { verifyLab, type VerifyReport } from '../../src/verify/verify.ts';
+import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
+
+const topo = testTopology('topologies/kans-4node.yaml', 'kans');
+let rec: LabRecord;
+const pcapDir = `out/e2e-pcap-${process.pid}-kans`;
+const w1 = () => rec.plan.nodes.find((n) => n.name === 'k8s-w1')!.netns;
+const routes = async () => (await execa('ip', ['-n', w1(), 'route'])).stdout;
+const pair = (r: VerifyReport, from: string, to: string) => r.pairs.find((p) => p.from === from && p.to === to)!;
+const POD1 = '172.16.158.3'; // on k8s-w1, 192.168.10.0/24
+const POD3 = '172.16.184.3'; // on k8s-w2, same subnet
+const POD4 = '172.16.34.4'; // on k8s-w0, 192.168.20.0/24 behind the router
+
+async function patch(t: { log: (...a: unknown[]) => void }, kind: string, name: string, p: string) {
+  const { ms } = await applyPatch(rec, patchedTopology(rec, kind, name, p));
+  t.log(`${kind} ${p}: converged in ${ms} ms`);
+}
+
+test.before(async () => {
+  await requireDatapath();
+  rec = (await up(topo)).record;
+});
+test.after.always(async () => {
+  await down(topo.name).catch(() => {});
+});
+
+test.serial('IPIP Always: MTU 9001 underlay, tunl0 8981, every cross-node pair IPIP, natOutgoing masquerades to the node IP', async (t) => {
+  const link = await execa('ip', ['-n', w1(), 'link', 'show', 'tunl0']);
+  t.regex(link.stdout, /tunl0@NONE: <NOARP,UP,LOWER_UP> mtu 8981/);
+  t.regex(await routes(), /^172\.16\.34\.0\/24 via 192\.168\.20\.100 dev tunl0 proto bird onlink\s*$/m);
+  const r = await verifyLab(rec, { pcapDir: `${pcapDir}/always` });
+  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
+  t.is(pair(r, POD1, POD4).encapsulation, 'ipip');
+  t.deepEqual(pair(r, POD1, POD4).outer, { src: '192.168.10.101', dst: '192.168.20.100' });
+  t.is(r.outside.length, 4);
+  for (const o of r.outside) {
+    t.is(o.status, 'ok', o.error);
+    t.is(o.sourceSeen, rec.plan.nodes.find((n) => n.name === o.fromNode)!.ip);
+  }
+});
+
+test.serial('Never: routes via eth0, same-subnet pairs plain, w1 -> w0 lost at the router (expected-unreachable)', async (t) => {
+  await patch(t, 'ippool', 'default-ipv4-ippool', '{"spec":{"ipipMode":"Never"}}');
+  const rt = await routes();
+  t.regex(rt, /^172\.16\.184\.0\/24 via 192\.168\.10\.102 dev eth0 proto bird\s*$/m);
+  t.regex(rt, /^172\.16\.34\.0\/24 via 192\.168\.10\.1 dev eth0 proto bird\s*$/m);
+  t.notRegex(rt, /tunl0/);
+  const r = await verifyLab(rec, { pcapDir: `${pcapDir}/never` });
+  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
+  t.is(pair(r, POD1, POD3).encapsulation, 'none');
+  t.deepEqual(pair(r, POD1, POD3).outer, { src: POD1, dst: POD3 });
+  t.is(pair(r, POD1, POD4).status, 'expected-unreachable');
+  t.false(pair(r, POD1, POD4).reachable);
+});
+
+test.serial('CrossSubnet: eth0 to same-subnet nodes, tunl0 to w0; captures show plain and IPIP', async (t) => {
+  await patch(t, 'ippool', 'default-ipv4-ippool', '{"spec":{"ipipMode":"CrossSubnet"}}');
+  const rt = await routes();
+  t.regex(rt, /^172\.16\.184\.0\/24 via 192\.168\.10\.102 dev eth0 proto bird\s*$/m);
+  t.regex(rt, /^172\.16\.34\.0\/24 via 192\.168\.20\.100 dev tunl0 proto bird onlink\s*$/m);
+  const r = await verifyLab(rec, { pcapDir: `${pcapDir}/crosssubnet` });
+  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
+  t.is(pair(r, POD1, POD3).encapsulation, 'none');
+  t.is(pair(r, POD1, POD4).encapsulation, 'ipip');
+  t.is(pair(r, POD4, POD3).encapsulation, 'ipip');
+});
+
+test.serial('WireGuard: wireguard.cali mtu 8941 with one peer per node; only UDP 51820 on the wire, no pod address', async (t) => {
+  await patch(t, 'felixconfiguration', 'default', '{"spec":{"wireguardEnabled":true}}');
+  const wg = await execa('ip', ['-n', w1(), '-d', 'address', 'show', 'wireguard.cali']);
+  t.regex(wg.stdout, /wireguard\.cali: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 8941/);
+  const show = await execa('ip', ['netns', 'exec', w1(), 'wg', 'show', 'wireguard.cali']);
+  t.is(show.stdout.match(/^peer: /gm)?.length, 3);
+  t.regex(show.stdout, /fwmark: 0x100000/);
+  t.regex(show.stdout, /endpoint: 192\.168\.20\.100:51820\s+allowed ips: 172\.16\.34\.0\/24, 172\.16\.34\.4\/32/);
+  t.notRegex(show.stdout, /private key: [A-Za-z0-9+/]{43}=/);
+  const r = await verifyLab(rec, { pcapDir: `${pcapDir}/wireguard` });
+  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
+  for (const p of r.pairs.filter((x) => !x.sameNode)) t.is(p.encapsulation, 'wireguard', `${p.from} > ${p.to}`);
+});
+
+test.serial('natOutgoing off: the outside host sees the pod IP and cannot answer', async (t) => {
+  await patch(t, 'felixconfiguration', 'default', '{"spec":{"wireguardEnabled":false}}');
+  await patch(t, 'ippool', 'default-ipv4-ippool', '{"spec":{"natOutgoing":false}}');
+  const r = await verifyLab(rec, { pcapDir: `${pcapDir}/nonat` });
+  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
+  for (const o of r.outside) {
+    t.is(o.status, 'expected-unreachable', o.error);
+    t.is(o.sourceSeen, o.from);
+  }
+});
+
+test.serial('down leaves nothing', async (t) => {
+  await down(topo.name);
+  t.deepEqual(await leftovers(topo.name), []);
+});
