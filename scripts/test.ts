@@ -4,10 +4,14 @@
 import { readdirSync } from 'node:fs';
 import { $, chalk } from 'zx';
 import { probeDatapath } from '../src/kernel/probe.ts';
+import { useSystemPath } from '../src/kernel/system-path.ts';
 import { runInVm } from '../src/vm/runner.ts';
 
+useSystemPath();
 $.verbose = false;
 const AVA = ['node', 'node_modules/ava/entrypoints/cli.mjs', '--tap'];
+// End-to-end files one at a time: several labs at once on the VM's 2 vCPUs only add timeouts.
+const E2E = [...AVA, '--concurrency=1'];
 const args = process.argv.slice(2);
 const only = args.find((a) => a === '--unit' || a === '--e2e');
 const totals = { passed: 0, failed: 0 };
@@ -43,7 +47,7 @@ async function e2e() {
   const hostCan = s.ipip && s.wireguard && s.vxlan;
   if (where === 'host' || (hostCan && where !== 'vm')) {
     console.log(chalk.bold(`# end-to-end tests on this host's kernel (${files.length} files)`));
-    const p = $({ stdio: ['ignore', 'pipe', 'inherit'], nothrow: true })`${AVA} ${files}`;
+    const p = $({ stdio: ['ignore', 'pipe', 'inherit'], nothrow: true })`${E2E} ${files}`;
     p.stdout.pipe(process.stdout);
     const r = await p;
     count(r.stdout, r.exitCode ?? 1, 'e2e');
@@ -53,7 +57,7 @@ async function e2e() {
   console.log(chalk.bold(`# this kernel lacks ${missing || 'nothing (VM forced)'}: running the end-to-end tests (${files.length} files) inside calilab's VM`));
   let out = '';
   const r = await runInVm({
-    argv: [...AVA, ...files],
+    argv: [...E2E, ...files],
     onStdout: (c) => { out += c; process.stdout.write(c); },
     timeoutMs: 40 * 60 * 1000,
   });

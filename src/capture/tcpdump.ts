@@ -1,7 +1,8 @@
 // tcpdump inside a namespace, writing classic pcap. `ip netns exec` execs tcpdump in place, so
 // the child's pid is tcpdump's own; it is stopped with SIGINT so that it flushes the file.
 // --immediate-mode: without it the last packets wait in the TPACKET_V3 ring for the block
-// timeout and are lost at SIGINT (seen: a whole node's final pings missing).
+// timeout and are lost at SIGINT (seen: a whole node's final pings missing). Snaplen 512 holds
+// every header calilab decodes (VXLAN's inner ICMP ends at byte 106).
 import { execa, type ResultPromise } from 'execa';
 import { KernelError } from '../kernel/exec.ts';
 import { readPcap, type DecodedPacket } from './pcap.ts';
@@ -11,7 +12,8 @@ export interface Capture {
   iface: string;
   file: string;
   pid: number;
-  stop(): Promise<void>;
+  /** Resolves with what tcpdump reported as dropped by the kernel (0 when all were kept). */
+  stop(): Promise<number>;
 }
 
 /** What calilab's verifications look at: pod traffic, bare or in any of Calico's tunnels. */
@@ -19,7 +21,7 @@ export const DATAPATH_FILTER = ['icmp', 'or', 'ip', 'proto', '4', 'or', '(udp', 
 
 export async function startCapture(ns: string, file: string, opts: { iface?: string; filter?: string[]; snaplen?: number; count?: number } = {}): Promise<Capture> {
   const iface = opts.iface ?? 'any';
-  const args = ['netns', 'exec', ns, 'tcpdump', '-i', iface, '-n', '-U', '--immediate-mode', '-Z', 'root', '-s', String(opts.snaplen ?? 262144), '-w', file];
+  const args = ['netns', 'exec', ns, 'tcpdump', '-i', iface, '-n', '-U', '--immediate-mode', '-Z', 'root', '-B', '8192', '-s', String(opts.snaplen ?? 512), '-w', file];
   if (opts.count) args.push('-c', String(opts.count));
   const child: ResultPromise = execa('ip', [...args, ...(opts.filter ?? DATAPATH_FILTER)], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
   let stderr = '';
@@ -48,6 +50,7 @@ export async function startCapture(ns: string, file: string, opts: { iface?: str
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);
       await child;
       clearTimeout(t);
+      return Number(stderr.match(/(\d+) packets? dropped by kernel/)?.[1] ?? 0);
     },
   };
 }

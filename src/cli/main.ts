@@ -1,5 +1,6 @@
 // calilab's command line: a thin layer over the lab, plan, verify and vm modules.
 import { Command } from 'commander';
+import { useSystemPath } from '../kernel/system-path.ts';
 import { execa } from 'execa';
 import { bgpSessions } from '../bird/client.ts';
 import { readPcap } from '../capture/pcap.ts';
@@ -19,6 +20,8 @@ import { verifyLab, type VerifyReport } from '../verify/verify.ts';
 import { runInVm } from '../vm/runner.ts';
 import { EXIT, fail, green, note, progress, red, table } from './output.ts';
 import { resolveTarget } from './targets.ts';
+
+useSystemPath();
 
 const program = new Command('calilab')
   .description("Calico's pod network from real namespaces, BIRD and tcpdump")
@@ -98,7 +101,7 @@ program.command('run')
       return;
     }
     const { record, timings } = await up(topo, progress);
-    let report: VerifyReport = { ok: true, pairs: [], outside: [], pcaps: [], timings: {} };
+    let report: VerifyReport = { ok: true, pairs: [], outside: [], pcaps: [], droppedByKernel: 0, timings: {} };
     try {
       if (o.verify) {
         report = await verifyLab(record, { pcapDir: o.pcapDir ?? (o.keep ? undefined : 'out/pcap') });

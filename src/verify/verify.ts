@@ -61,6 +61,8 @@ export interface VerifyReport {
   pairs: PairReport[];
   outside: OutsideReport[];
   pcaps: string[];
+  /** Packets tcpdump reported dropped by the kernel, summed over all captures. */
+  droppedByKernel: number;
   timings: Record<string, number>;
 }
 
@@ -114,15 +116,17 @@ function judge(pair: Pair, exp: ReturnType<typeof expectPath>, reachable: boolea
   }
 
   const fromEth0 = all.filter((s) => s.node === fromNode.name && s.iface === 'eth0');
+  const toEth0 = all.filter((s) => s.node === toNode.name && s.iface === 'eth0');
   if (exp.encapsulation === 'wireguard') {
     if (onUnderlay.length) return failed(`pod address on the wire under WireGuard: ${onUnderlay[0].line}`);
     const wg = fromEth0.find((s) => s.outer.payload?.kind === 'udp' && s.outer.payload.wireguard && s.outer.src === fromNode.ip && s.outer.dst === toNode.ip);
     if (!wg) return failed(`no WireGuard UDP 51820 from ${fromNode.ip} to ${toNode.ip} on ${fromNode.name} eth0`);
     return { ...base, evidence: [wg.line], ok: true, status: 'ok', encapsulation: 'wireguard', outer: { src: wg.outer.src, dst: wg.outer.dst } };
   }
-  const req = fromEth0.find((s) => isEcho(s, a, b, 8));
-  const rep = fromEth0.find((s) => isEcho(s, b, a, 0));
-  if (!req || !rep) return failed(`echo ${!req ? 'request' : 'reply'} not seen on ${fromNode.name} eth0`);
+  // Request and reply must both be on the wire; either end's eth0 capture proves them.
+  const req = fromEth0.find((s) => isEcho(s, a, b, 8)) ?? toEth0.find((s) => isEcho(s, a, b, 8));
+  const rep = fromEth0.find((s) => isEcho(s, b, a, 0)) ?? toEth0.find((s) => isEcho(s, b, a, 0));
+  if (!req || !rep) return failed(`echo ${!req ? 'request' : 'reply'} not seen on ${fromNode.name} or ${toNode.name} eth0`);
   const observed = encapsulationOf(req.outer);
   const outer = { src: req.outer.src, dst: req.outer.dst };
   const inner = { src: req.inner.src, dst: req.inner.dst };
@@ -157,14 +161,15 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
   const pairs = orderedPairs(plan);
   let results: Awaited<ReturnType<typeof ping>>[] = [];
   let outResults: Awaited<ReturnType<typeof ping>>[] = [];
+  let drops = 0;
   try {
     const outsidePings = plan.workloads.flatMap((w) => hosts.map((h) => ({ w, h })));
     [results, outResults] = await Promise.all([
       Promise.all(pairs.map((p) => ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 2 }))),
-      Promise.all(outsidePings.map(({ w, h }) => ping(w.netns, h.ip, { count: 1, timeoutS: 2 }))),
+      Promise.all(outsidePings.map(({ w, h }) => ping(w.netns, h.ip, { count: 1, timeoutS: 3 }))),
     ]);
   } finally {
-    await Promise.all(captures.map((c) => c.stop()));
+    drops = (await Promise.all(captures.map((c) => c.stop()))).reduce((a, b) => a + b, 0);
     rec.processes = rec.processes.filter((p) => !captures.some((c) => c.pid === p.pid));
     writeRecord(rec);
   }
@@ -180,7 +185,7 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
   });
   const outside = await judgeOutside(rec, hosts, outResults);
   const timings = { capture: t1 - t0, ping: t2 - t1, decode: Date.now() - t2, verify: Date.now() - t0 };
-  return { ok: reports.every((r) => r.ok) && outside.every((o) => o.ok), pairs: reports, outside, pcaps: [...files, ...hosts.map((h) => h.file)], timings };
+  return { ok: reports.every((r) => r.ok) && outside.every((o) => o.ok), pairs: reports, outside, pcaps: [...files, ...hosts.map((h) => h.file)], droppedByKernel: drops, timings };
 }
 
 /** natOutgoing: the outside host must see the node's IP (MASQUERADE), never the pod's. Without

@@ -6,6 +6,7 @@ import { createReadStream, existsSync, mkdtempSync, openSync, closeSync, constan
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { systemPath } from '../kernel/system-path.ts';
 import { GUEST_SCRIPT } from './guest-scripts.ts';
 import { prepareImage, VmImageError } from './image.ts';
 
@@ -46,8 +47,8 @@ function guestEnv(extra: Record<string, string> = {}): string[] {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (PASS_ENV.test(k) && v !== undefined) env[k] = v;
   Object.assign(env, extra, { CALILAB_IN_VM: '1' });
-  // root's sbin directories hold ip, modprobe and bird; a user's PATH may lack them.
-  env.PATH = [env.PATH ?? '', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].filter(Boolean).join(':');
+  // System tools first, and never node_modules/.bin (see kernel/system-path.ts).
+  env.PATH = systemPath(env.PATH);
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
 }
 

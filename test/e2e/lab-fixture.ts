@@ -6,6 +6,9 @@ import { probeDatapath } from '../../src/kernel/probe.ts';
 import { labDir } from '../../src/lab/state.ts';
 import { loadTopology } from '../../src/topology/load.ts';
 import type { Topology } from '../../src/topology/types.ts';
+import { useSystemPath } from '../../src/kernel/system-path.ts';
+
+useSystemPath();
 
 export function testTopology(file: string, tag: string): Topology {
   const topo = loadTopology(file);

@@ -36,10 +36,13 @@ test.serial('IPIP Always: MTU 9001 underlay, tunl0 8981, every cross-node pair I
   t.regex(link.stdout, /tunl0@NONE: <NOARP,UP,LOWER_UP> mtu 8981/);
   t.regex(await routes(), /^172\.16\.34\.0\/24 via 192\.168\.20\.100 dev tunl0 proto bird onlink\s*$/m);
   const r = await verifyLab(rec, { pcapDir: `${pcapDir}/always` });
+  t.log(`tcpdump dropped by kernel: ${r.droppedByKernel}`);
   t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
   t.is(pair(r, POD1, POD4).encapsulation, 'ipip');
   t.deepEqual(pair(r, POD1, POD4).outer, { src: '192.168.10.101', dst: '192.168.20.100' });
   t.is(r.outside.length, 4);
+  const ruleset = await execa('ip', ['netns', 'exec', w1(), 'nft', 'list', 'table', 'ip', 'calico']);
+  t.regex(ruleset.stdout, /ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random/);
   for (const o of r.outside) {
     t.is(o.status, 'ok', o.error);
     t.is(o.sourceSeen, rec.plan.nodes.find((n) => n.name === o.fromNode)!.ip);
