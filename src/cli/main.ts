@@ -15,6 +15,7 @@ import YAML from 'yaml';
 import { renderPlanText } from '../plan/batch.ts';
 import { buildPlan } from '../plan/plan.ts';
 import { loadTopology } from '../topology/load.ts';
+import type { Topology } from '../topology/types.ts';
 import { ping } from '../verify/ping.ts';
 import { verifyLab, type VerifyReport } from '../verify/verify.ts';
 import { runInVm } from '../vm/runner.ts';
@@ -34,6 +35,22 @@ Examples:
   sudo calilab down                                             remove the running lab
   sudo calilab vm -- npx calilab run topologies/calico-ipip-3node.yaml --verify
                                                                  the same inside a VM with ipip/wireguard`);
+
+/** Ctrl-C during `up` removes what was made so far (up's own rollback covers failures). */
+async function upInterruptible(topo: Topology) {
+  const onSignal = () => {
+    process.stderr.write(`\ninterrupted: removing lab ${topo.name}\n`);
+    down(topo.name).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await up(topo, progress);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
 
 function printVerify(report: VerifyReport, json: boolean) {
   if (json) {
@@ -63,7 +80,7 @@ program.command('up')
   .action(async (file: string, o: { dryRun?: boolean }) => {
     const topo = loadTopology(file);
     if (o.dryRun) return void process.stdout.write(renderPlanText(buildPlan(topo), kernelFacts()));
-    const { timings } = await up(topo, progress);
+    const { timings } = await upInterruptible(topo);
     note(`lab ${topo.name} is up in ${(timings.total / 1000).toFixed(2)} s; try \`calilab status\`, \`calilab down ${topo.name}\``);
   });
 
@@ -79,6 +96,19 @@ program.command('down')
       const r = await down(lab);
       progress(`down ${lab} (${r.namespaces} netns, ${r.processes} processes)`, Date.now() - t);
     }
+  });
+
+program.command('clean')
+  .description('remove every lab calilab has state for (like mn -c, but only what calilab recorded)')
+  .action(async () => {
+    requireRoot('calilab clean');
+    const labs = listLabs();
+    for (const lab of labs) {
+      const t = Date.now();
+      const r = await down(lab);
+      progress(`down ${lab} (${r.namespaces} netns, ${r.processes} processes)`, Date.now() - t);
+    }
+    if (!labs.length) note('no lab state found; nothing to clean');
   });
 
 program.command('run')
@@ -100,7 +130,7 @@ program.command('run')
       process.exitCode = r.exitCode;
       return;
     }
-    const { record, timings } = await up(topo, progress);
+    const { record, timings } = await upInterruptible(topo);
     let report: VerifyReport = { ok: true, pairs: [], outside: [], pcaps: [], droppedByKernel: 0, timings: {} };
     try {
       if (o.verify) {

@@ -38,6 +38,8 @@ interface BlockState {
   cidr: Cidr;
   pool: IPPool;
   used: Set<number>;
+  /** Below this address every address of the block is taken: pods fill blocks in order. */
+  next: number;
 }
 
 export function allocate(topo: Topology): Allocation {
@@ -49,16 +51,19 @@ export function allocate(topo: Topology): Allocation {
 
   const claim = (node: string, c: Cidr): BlockState => {
     claimed.set(c.network, node);
-    const b: BlockState = { cidr: c, pool: poolOf(c), used: new Set() };
+    const b: BlockState = { cidr: c, pool: poolOf(c), used: new Set(), next: c.network };
     nodeBlocks.get(node)!.push(b);
     return b;
   };
 
+  // Blocks are claimed in pool order, so a cursor per pool skips the ones already scanned.
+  const poolCursor = new Map<string, number>();
   const nextFreeBlock = (node: string, fieldHint: string): BlockState => {
     for (const pool of pools) {
       const pc = parseCidr(pool.cidr);
       const step = 2 ** (32 - pool.blockSize);
-      for (let net = pc.network; net < pc.network + size(pc); net += step) {
+      for (let net = poolCursor.get(pool.name) ?? pc.network; net < pc.network + size(pc); net += step) {
+        poolCursor.set(pool.name, net);
         if (!claimed.has(net)) return claim(node, { network: net, prefix: pool.blockSize });
       }
     }
@@ -107,10 +112,10 @@ export function allocate(topo: Topology): Allocation {
   });
   const takeAddress = (node: string, field: string): { ip: number; block: BlockState } => {
     for (const b of nodeBlocks.get(node)!) {
-      for (let ip = b.cidr.network; ip < b.cidr.network + size(b.cidr); ip++) {
-        if (!b.used.has(ip)) {
-          b.used.add(ip);
-          return { ip, block: b };
+      for (; b.next < b.cidr.network + size(b.cidr); b.next++) {
+        if (!b.used.has(b.next)) {
+          b.used.add(b.next);
+          return { ip: b.next, block: b };
         }
       }
     }
