@@ -19,9 +19,12 @@ export async function loadModules(mods: string[]): Promise<void> {
   await execa('modprobe', ['-a', ...mods], { reject: false, stdin: 'ignore' });
 }
 
+let probes = 0;
+
 export async function probeDatapath(): Promise<DatapathSupport> {
   await loadModules(['ipip', 'wireguard', 'vxlan']);
-  const ns = `calilab-probe-${process.pid}`;
+  // Unique per call: two labs coming up in one process probe at the same time.
+  const ns = `calilab-probe-${process.pid}-${++probes}`;
   if (!(await quiet('ip', ['netns', 'add', ns]))) return { ipip: false, wireguard: false, vxlan: false };
   try {
     const can = (type: string, extra: string[] = []) => quiet('ip', ['-n', ns, 'link', 'add', `probe-${type}`, ...extra, 'type', type, ...(type === 'vxlan' ? ['id', '1', 'dstport', '4789'] : [])]);

@@ -28,6 +28,8 @@ export async function requireDatapath(): Promise<void> {
 export async function rootSnapshot(): Promise<string> {
   const parts = await Promise.all([
     execa('ip', ['-o', 'link', 'show']), execa('ip', ['-o', 'address', 'show']), execa('ip', ['route', 'show', 'table', 'all']),
+    execa('ip', ['rule', 'show']), execa('nft', ['list', 'ruleset']),
+    execa('sysctl', ['net.ipv4.ip_forward', 'net.ipv4.conf.all.forwarding', 'net.ipv4.conf.all.proxy_arp', 'net.ipv4.conf.all.rp_filter', 'net.core.fb_tunnels_only_for_init_net']),
   ]);
   // Counters and dynamic neighbour state are not configuration; link lines keep name, flags, mtu.
   return parts.map((p) => p.stdout.replace(/\s+(valid_lft|preferred_lft) \S+/g, '')).join('\n');
