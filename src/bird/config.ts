@@ -30,7 +30,7 @@ export interface BirdPeer {
 }
 
 /** Short timers keep a lab converging in seconds (Calico's: connect delay 2, retry 5). */
-export const BIRD_TIMERS = { connectDelay: 1, connectRetry: 2, errorWait: [1, 5], hold: 9, keepalive: 3, scan: 2 } as const;
+export const BIRD_TIMERS = { connectDelay: 1, connectRetry: 2, errorWait: [1, 5], hold: 9, keepalive: 3, scan: 2, gracefulRestart: 5 } as const;
 
 export function subnetOf(topo: Topology, ip: string) {
   return topo.underlay.subnets.find((s) => contains(parseCidr(s.cidr), parseIp(ip)));
@@ -145,7 +145,10 @@ export function renderBirdConfig(topo: Topology, alloc: Allocation, nodeName: st
     `  error wait time ${t.errorWait[0]}, ${t.errorWait[1]};`,
     `  hold time ${t.hold};`,
     `  keepalive time ${t.keepalive};`,
+    // Calico runs with graceful restart; announcing 5 s (BIRD's default is 120) lets a lab
+    // show a failed node's blocks withdrawn within seconds.
     '  graceful restart;',
+    `  graceful restart time ${t.gracefulRestart};`,
     '}',
   ];
   if (topo.bgp.routeReflectors.includes(nodeName)) lines.splice(2, 0, `# Route reflector, cluster id ${topo.bgp.clusterId}.`);

@@ -21,6 +21,8 @@ import { verifyLab, type VerifyReport } from '../verify/verify.ts';
 import { runInVm } from '../vm/runner.ts';
 import { EXIT, fail, green, note, progress, red, table } from './output.ts';
 import { resolveTarget } from './targets.ts';
+import { bgpPeerRows, boxTable, ipamRows, nodeRows, nodeStatus, renderNodeStatus, wepRows } from './views.ts';
+import { setNodeLink, startBirdAgain, stopBird } from '../lab/failures.ts';
 
 useSystemPath();
 
@@ -235,13 +237,18 @@ Examples:
   });
 
 program.command('get')
-  .argument('<kind>', 'ippool')
+  .argument('<kind>', 'ippool | wep (workloadendpoint) | nodes | bgppeers')
   .option('-o, --output <format>', 'wide | json | yaml', '')
   .option('-l, --lab <name>', 'lab name (default: the only running lab)')
   .description("calicoctl-style views of a running lab")
   .action(async (kind: string, o: { output: string; lab?: string }) => {
     const rec = resolveLab(o.lab);
-    if (!/^ippools?$/.test(kind.toLowerCase())) throw new LabStateError(`calilab get ${kind}: only ippool is supported so far`);
+    const k = kind.toLowerCase();
+    const other = /^(weps?|workloadendpoints?)$/.test(k) ? { rows: wepRows(rec), data: rec.plan.workloads }
+      : /^nodes?$/.test(k) ? { rows: nodeRows(rec, o.output === 'wide'), data: rec.plan.nodes.map((n) => ({ name: n.name, ip: n.ip, asNumber: rec.topology.bgp.asNumber, blocks: n.blocks })) }
+      : /^bgppeers?$/.test(k) ? { rows: bgpPeerRows(rec), data: rec.topology.bgp.peers } : undefined;
+    if (other) return void process.stdout.write(o.output === 'json' ? JSON.stringify(other.data, null, 2) + '\n' : o.output === 'yaml' ? YAML.stringify(other.data) : table(other.rows));
+    if (!/^ippools?$/.test(k)) throw new LabStateError(`calilab get ${kind}: use ippool, wep, nodes or bgppeers`);
     const pools = rec.topology.ipPools;
     if (o.output === 'json') return void process.stdout.write(JSON.stringify(pools, null, 2) + '\n');
     if (o.output === 'yaml') return void process.stdout.write(YAML.stringify(pools));
@@ -249,6 +256,68 @@ program.command('get')
       ? [['NAME', 'CIDR', 'NAT', 'IPIPMODE', 'VXLANMODE', 'DISABLED', 'DISABLEBGPEXPORT', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, String(p.natOutgoing), p.ipipMode, p.vxlanMode, String(p.disabled), 'false', 'all()'])]
       : [['NAME', 'CIDR', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, 'all()'])];
     process.stdout.write(table(rows));
+  });
+
+const nodeCmd = program.command('node').description('calicoctl node …');
+nodeCmd.command('status')
+  .argument('[node]', 'node (default: the first)')
+  .option('-o, --output <format>', 'json | yaml')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description("BGP peers of a node as `calicoctl node status` shows them, read from that node's BIRD")
+  .action(async (node: string | undefined, o: { output?: string; lab?: string }) => {
+    const rec = resolveLab(o.lab);
+    const n = node ? rec.plan.nodes.find((x) => x.name === node) : rec.plan.nodes[0];
+    if (!n) throw new LabStateError(`no node ${node}; nodes: ${rec.plan.nodes.map((x) => x.name).join(', ')}`);
+    const p = rec.processes.find((x) => x.what === `bird ${n.name}`);
+    const sessions = await bgpSessions(n.bird.socket).catch(() => undefined);
+    const peers = nodeStatus(rec, n.name, sessions ?? []);
+    if (o.output === 'json') return void process.stdout.write(JSON.stringify({ node: n.name, running: !!sessions, peers }, null, 2) + '\n');
+    if (o.output === 'yaml') return void process.stdout.write(YAML.stringify({ node: n.name, running: !!sessions, peers }));
+    process.stdout.write(renderNodeStatus(!!sessions && !!p, peers));
+  });
+
+program.command('ipam')
+  .argument('<action>', 'show')
+  .option('--show-blocks', 'one row per block')
+  .option('-o, --output <format>', 'json | yaml')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description('IP usage per pool (and block), as `calicoctl ipam show`')
+  .action(async (action: string, o: { showBlocks?: boolean; output?: string; lab?: string }) => {
+    if (action !== 'show') throw new LabStateError(`calilab ipam ${action}: only show is supported`);
+    const rows = ipamRows(resolveLab(o.lab), !!o.showBlocks);
+    const data = rows.slice(1).map((r) => Object.fromEntries(rows[0].map((h, i) => [h, r[i]])));
+    process.stdout.write(o.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : o.output === 'yaml' ? YAML.stringify(data) : boxTable(rows));
+  });
+
+program.command('stop-bird')
+  .argument('<node>', 'node whose BIRD to stop')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description("stop a node's BIRD: its peers withdraw its blocks")
+  .action(async (node: string, o: { lab?: string }) => {
+    requireRoot('calilab stop-bird');
+    await stopBird(resolveLab(o.lab), node);
+  });
+
+program.command('start-bird')
+  .argument('<node>', 'node whose BIRD to start again')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description("start a node's BIRD again and wait for its sessions")
+  .action(async (node: string, o: { lab?: string }) => {
+    requireRoot('calilab start-bird');
+    const t = Date.now();
+    await startBirdAgain(resolveLab(o.lab), node);
+    progress(`BIRD on ${node} up, converged`, Date.now() - t);
+  });
+
+program.command('link')
+  .argument('<node>', 'node whose underlay link to change')
+  .argument('<state>', 'down | up')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description("cut a node off the underlay (its router port) or reconnect it")
+  .action(async (node: string, state: string, o: { lab?: string }) => {
+    requireRoot('calilab link');
+    if (state !== 'down' && state !== 'up') throw new LabStateError(`calilab link ${node} ${state}: state must be down or up`);
+    await setNodeLink(resolveLab(o.lab), node, state);
   });
 
 program.command('capture')

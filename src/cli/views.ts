@@ -1,0 +1,76 @@
+// calicoctl's views of a running lab, in calicoctl's formats: the bordered tables of
+// `node status` and `ipam show`, the plain columns of `get wep|nodes|bgppeers`.
+import { birdPeers } from '../bird/config.ts';
+import type { ProtocolRow } from '../bird/client.ts';
+import { size, parseCidr } from '../ipam/cidr.ts';
+import type { LabRecord } from '../lab/state.ts';
+
+/** calicoctl's bordered table: centred headers, left-aligned cells, one space of padding. */
+export function boxTable(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)) + 2);
+  const rule = '+' + widths.map((w) => '-'.repeat(w)).join('+') + '+';
+  const centre = (s: string, w: number) => {
+    const left = Math.floor((w - s.length) / 2);
+    return ' '.repeat(left) + s + ' '.repeat(w - s.length - left);
+  };
+  const line = (r: string[], head: boolean) => '|' + r.map((c, i) => (head ? centre(c, widths[i]) : ` ${c.padEnd(widths[i] - 1)}`)).join('|') + '|';
+  return [rule, line(rows[0], true), rule, ...rows.slice(1).map((r) => line(r, false)), rule].join('\n') + '\n';
+}
+
+export interface PeerStatus {
+  peerAddress: string;
+  peerType: string;
+  state: string;
+  since: string;
+  info: string;
+}
+
+export function nodeStatus(rec: LabRecord, node: string, sessions: ProtocolRow[]): PeerStatus[] {
+  return birdPeers(rec.topology, node).map((p) => {
+    const s = sessions.find((x) => x.name === p.protocol);
+    return { peerAddress: p.ip, peerType: p.type, state: s?.state ?? 'down', since: s?.since.split(' ').pop() ?? '', info: s?.info.split(/\s{2,}/)[0] ?? 'BIRD not running' };
+  });
+}
+
+export function renderNodeStatus(alive: boolean, peers: PeerStatus[]): string {
+  if (!alive) return 'Calico process is not running.\n';
+  return `Calico process is running.\n\nIPv4 BGP status\n${boxTable([['PEER ADDRESS', 'PEER TYPE', 'STATE', 'SINCE', 'INFO'], ...peers.map((p) => [p.peerAddress, p.peerType, p.state, p.since, p.info])])}\nIPv6 BGP status\nNo IPv6 peers found.\n`;
+}
+
+const pct = (n: number, total: number) => `${n} (${Math.round((n / total) * 100)}%)`;
+
+export function ipamRows(rec: LabRecord, showBlocks: boolean): string[][] {
+  const a = rec.plan.allocation;
+  const used = (cidr: string) => {
+    const c = parseCidr(cidr);
+    const inIt = (ip: string) => { const [x, y, z, w] = ip.split('.').map(Number); const n = ((x << 24) | (y << 16) | (z << 8) | w) >>> 0; return n >= c.network && n < c.network + size(c); };
+    return a.pods.filter((p) => inIt(p.ip)).length + a.nodes.filter((n) => inIt(n.tunnelAddress)).length + a.nodes.filter((n) => n.wireguardAddress && inIt(n.wireguardAddress)).length;
+  };
+  const rows = [['GROUPING', 'CIDR', 'IPS TOTAL', 'IPS IN USE', 'IPS FREE']];
+  for (const p of rec.topology.ipPools) {
+    const total = size(parseCidr(p.cidr));
+    const u = used(p.cidr);
+    rows.push(['IP Pool', p.cidr, String(total), pct(u, total), pct(total - u, total)]);
+    if (showBlocks) {
+      for (const b of a.nodes.flatMap((n) => n.blocks).filter((b) => b.pool === p.name)) {
+        const bt = size(parseCidr(b.cidr));
+        const bu = used(b.cidr);
+        rows.push(['Block', b.cidr, String(bt), pct(bu, bt), pct(bt - bu, bt)]);
+      }
+    }
+  }
+  return rows;
+}
+
+export function wepRows(rec: LabRecord): string[][] {
+  return [['WORKLOAD', 'NODE', 'NETWORKS', 'INTERFACE'], ...rec.plan.workloads.map((w) => [w.pod, w.node, `${w.ip}/32`, w.interface])];
+}
+
+export function nodeRows(rec: LabRecord, wide: boolean): string[][] {
+  if (!wide) return [['NAME'], ...rec.plan.nodes.map((n) => [n.name])];
+  return [['NAME', 'ASN', 'IPV4', 'IPV6'], ...rec.plan.nodes.map((n) => [n.name, `(${rec.topology.bgp.asNumber})`, `${n.ip}/${n.subnet.split('/')[1]}`, ''])];
+}
+
+export function bgpPeerRows(rec: LabRecord): string[][] {
+  return [['NAME', 'PEERIP', 'NODE', 'ASN'], ...rec.topology.bgp.peers.map((p) => [p.name, p.ip, '(global)', String(p.asNumber)])];
+}
