@@ -18,6 +18,8 @@ import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/types.ts';
 import { ping } from '../verify/ping.ts';
 import { verifyLab, type VerifyReport } from '../verify/verify.ts';
+import { renderTrace, trace } from '../verify/trace.ts';
+import { pathMtu } from '../verify/mtu.ts';
 import { runInVm } from '../vm/runner.ts';
 import { EXIT, fail, green, note, progress, red, table } from './output.ts';
 import { resolveTarget } from './targets.ts';
@@ -318,6 +320,40 @@ program.command('link')
     requireRoot('calilab link');
     if (state !== 'down' && state !== 'up') throw new LabStateError(`calilab link ${node} ${state}: state must be down or up`);
     await setNodeLink(resolveLab(o.lab), node, state);
+  });
+
+program.command('trace')
+  .argument('<src>', 'source pod')
+  .argument('<dst>', 'destination pod, node or IP address')
+  .option('--json', 'print the hops as JSON')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description("the packet's path hop by hop, from the kernel's own route lookups in each namespace")
+  .action(async (from: string, to: string, o: { json?: boolean; lab?: string }) => {
+    requireRoot('calilab trace');
+    const rec = resolveLab(o.lab);
+    const src = resolveTarget(rec, from);
+    const w = rec.plan.workloads.find((x) => `${x.namespace}/${x.pod}` === src.name);
+    if (!w) throw new LabStateError(`trace starts at a pod; ${from} is a ${src.kind}`);
+    const dst = /^\d+\.\d+\.\d+\.\d+$/.test(to) ? to : resolveTarget(rec, to).ip!;
+    await ping(w.netns, dst, { count: 1, timeoutS: 1 }); // fills the neighbour tables the walk reads
+    const hops = await trace(rec, w, dst);
+    process.stdout.write(o.json ? JSON.stringify({ from: w.ip, to: dst, hops }, null, 2) + '\n' : renderTrace(w, dst, hops));
+    process.exitCode = hops.some((h) => h.broken) ? EXIT.verifyFailed : EXIT.ok;
+  });
+
+program.command('mtu')
+  .argument('<src>', 'source pod')
+  .argument('<dst>', 'destination pod or IP address')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description('largest DF ping that passes (ping -M do -s N), and the error one byte above')
+  .action(async (from: string, to: string, o: { lab?: string }) => {
+    requireRoot('calilab mtu');
+    const rec = resolveLab(o.lab);
+    const src = resolveTarget(rec, from);
+    const dst = /^\d+\.\d+\.\d+\.\d+$/.test(to) ? to : resolveTarget(rec, to).ip!;
+    const r = await pathMtu(src.netns, dst, rec.topology.underlay.mtu);
+    process.stdout.write(`path MTU ${src.ip} -> ${dst}: ${r.pathMtu} (largest DF payload ${r.payload} + 28 bytes of IPv4 and ICMP headers)\n` +
+      `pod MTU ${rec.plan.mtu.pod}, underlay ${rec.plan.mtu.underlay}\none byte above: ${r.aboveError}\n`);
   });
 
 program.command('capture')

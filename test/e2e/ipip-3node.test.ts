@@ -5,6 +5,9 @@ import { execa } from 'execa';
 import { down, up } from '../../src/lab/lab.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab } from '../../src/verify/verify.ts';
+import { renderTrace, trace } from '../../src/verify/trace.ts';
+import { pathMtu } from '../../src/verify/mtu.ts';
+import { ping } from '../../src/verify/ping.ts';
 import { leftovers, requireDatapath, rootSnapshot, testTopology } from './lab-fixture.ts';
 
 const topo = testTopology('topologies/calico-ipip-3node.yaml', 'ipip3');
@@ -80,6 +83,29 @@ test.serial('every ordered pod pair is proven from real pcaps: IPIP across nodes
   // tshark, a decoder no one here wrote, reads the same outer and inner addresses.
   const ts = await execa('tshark', ['-r', doc.pcap, '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ip.proto', '-Y', 'ip.proto == 4 && icmp.type == 8 && ip.dst == 10.8.247.196'], { env: { HOME: pcapDir } });
   t.true(ts.stdout.split('\n').includes('10.10.20.3,10.8.170.65\t10.10.20.4,10.8.247.196\t4,1'), ts.stdout);
+});
+
+test.serial("trace: doc 000's two flows, from live kernel state", async (t) => {
+  const podA = rec.plan.workloads.find((w) => w.ip === '10.8.170.65')!;
+  await ping(podA.netns, '10.8.247.196', { count: 1 });
+  const cross = renderTrace(podA, '10.8.247.196', await trace(rec, podA, '10.8.247.196'));
+  t.log(cross);
+  t.regex(cross, /1\. \[pod pod-a\] 10\.8\.170\.65 sends to 10\.8\.247\.196: route via 169\.254\.1\.1 dev eth0/);
+  t.regex(cross, /\[node k8s-cp1\] 169\.254\.1\.1 is answered by proxy ARP on cali[0-9a-f]{11} \(ee:ee:ee:ee:ee:ee\)/);
+  t.regex(cross, /\[node k8s-cp1\] routes 10\.8\.247\.196 by 10\.8\.247\.192\/26 via 10\.10\.20\.4 dev tunl0 onlink proto bird/);
+  t.regex(cross, /encapsulates in IPIP \(protocol 4\): outer 10\.10\.20\.3 > 10\.10\.20\.4, inner 10\.8\.170\.65 > 10\.8\.247\.196/);
+  t.regex(cross, /\[node k8s-w1\] tunl0 decapsulates/);
+  t.regex(cross, /\[pod pod-d\] 10\.8\.247\.196 receives the packet on eth0/);
+  const local = renderTrace(podA, '10.8.170.66', await trace(rec, podA, '10.8.170.66'));
+  t.regex(local, /routes 10\.8\.170\.66 by 10\.8\.170\.66 dev cali[0-9a-f]{11}: the local workload's \/32/);
+  t.notRegex(local, /encapsulates|underlay|router/);
+});
+
+test.serial('mtu: 1480 across IPIP from a 1500 underlay; one byte more is refused', async (t) => {
+  const podA = rec.plan.workloads.find((w) => w.ip === '10.8.170.65')!;
+  const r = await pathMtu(podA.netns, '10.8.247.196', 1500);
+  t.is(r.pathMtu, 1480);
+  t.regex(r.aboveError, /message too long, mtu=1480/);
 });
 
 test.serial('down removes every namespace, process and file, and the root namespace is unchanged', async (t) => {

@@ -6,6 +6,7 @@ import { down, up } from '../../src/lab/lab.ts';
 import { applyPatch, patchedTopology } from '../../src/lab/patch.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab, type VerifyReport } from '../../src/verify/verify.ts';
+import { renderTrace, trace } from '../../src/verify/trace.ts';
 import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
 
 const topo = testTopology('topologies/kans-4node.yaml', 'kans');
@@ -61,6 +62,11 @@ test.serial('Never: routes via eth0, same-subnet pairs plain, w1 -> w0 lost at t
   t.deepEqual(pair(r, POD1, POD3).outer, { src: POD1, dst: POD3 });
   t.is(pair(r, POD1, POD4).status, 'expected-unreachable');
   t.false(pair(r, POD1, POD4).reachable);
+  const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
+  const hops = await trace(rec, pod1, POD4);
+  const brk = hops.find((h) => h.broken);
+  t.is(brk?.where, 'router', renderTrace(pod1, POD4, hops));
+  t.regex(brk!.what, /cannot forward 172\.16\.34\.4/);
 });
 
 test.serial('CrossSubnet: eth0 to same-subnet nodes, tunl0 to w0; captures show plain and IPIP', async (t) => {
