@@ -23,6 +23,8 @@ import { pathMtu } from '../verify/mtu.ts';
 import { runInVm } from '../vm/runner.ts';
 import { EXIT, fail, green, note, progress, red, table } from './output.ts';
 import { resolveTarget } from './targets.ts';
+import { dot, mermaid } from './graph.ts';
+import { completion } from './completion.ts';
 import { bgpPeerRows, boxTable, ipamRows, nodeRows, nodeStatus, renderNodeStatus, wepRows } from './views.ts';
 import { setNodeLink, startBirdAgain, stopBird } from '../lab/failures.ts';
 
@@ -354,6 +356,24 @@ program.command('mtu')
     const r = await pathMtu(src.netns, dst, rec.topology.underlay.mtu);
     process.stdout.write(`path MTU ${src.ip} -> ${dst}: ${r.pathMtu} (largest DF payload ${r.payload} + 28 bytes of IPv4 and ICMP headers)\n` +
       `pod MTU ${rec.plan.mtu.pod}, underlay ${rec.plan.mtu.underlay}\none byte above: ${r.aboveError}\n`);
+  });
+
+program.command('graph')
+  .argument('[file-or-lab]', 'topology file, or a running lab (default: the only running lab)')
+  .option('-o, --output <format>', 'mermaid | dot', 'mermaid')
+  .description('draw nodes, subnets, router, pods and BGP sessions (Mermaid or Graphviz dot)')
+  .action(async (what: string | undefined, o: { output: string }) => {
+    const topo = what && /\.ya?ml$/.test(what) ? loadTopology(what) : resolveLab(what).topology;
+    if (o.output !== 'mermaid' && o.output !== 'dot') throw new LabStateError(`calilab graph -o ${o.output}: use mermaid or dot (render dot to SVG with: dot -Tsvg)`);
+    process.stdout.write(o.output === 'dot' ? dot(topo) : mermaid(topo));
+  });
+
+program.command('completion')
+  .argument('<shell>', 'bash | zsh')
+  .description('print a shell completion script: source <(calilab completion bash)')
+  .action((shell: string) => {
+    if (shell !== 'bash' && shell !== 'zsh') throw new LabStateError(`calilab completion ${shell}: use bash or zsh`);
+    process.stdout.write(completion(shell));
   });
 
 program.command('capture')
