@@ -264,6 +264,9 @@ export function validateTopology(raw: unknown, file: string): Topology {
     const impl = r.string(o.implementation, `${f}.implementation`, { def: 'bird', pattern: /^(bird|frr)$/, fix: 'use bird or frr' });
     if (pname && ip && as !== undefined && impl) peers.push({ name: pname, ip, asNumber: as, implementation: impl as BgpPeer['implementation'] });
   });
+  // The schema is Calico's; the top-of-rack router namespace is not built yet, and a lab must
+  // not wait on sessions that can never come up.
+  if (peers.length) r.add('bgp.peers', 'top-of-rack peers are not built by this version of calilab', 'remove bgp.peers (full mesh and route reflectors work)');
   const bgp: Bgp = { asNumber, nodeToNodeMesh, routeReflectors, clusterId, peers };
 
   // pods

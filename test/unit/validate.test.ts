@@ -47,6 +47,7 @@ const cases: [string, (o: Record<string, any>) => void, RegExp][] = [
   ['outside host not on TEST-NET', (o) => (o.outside = [{ name: 'inet', ip: '8.8.8.8' }]), /outside\[0\]\.ip: 8\.8\.8\.8 is not a TEST-NET address/],
   ['route reflector that is not a node', (o) => (o.bgp = { routeReflectors: ['rr9'] }), /bgp\.routeReflectors\[0\]: "rr9" is not a node/],
   ['no nodes', (o) => (o.nodes = []), /nodes: is empty/],
+  ['a top-of-rack peer (not built yet)', (o) => (o.bgp = { peers: [{ name: 'tor', ip: '10.0.0.254', asNumber: 65000 }] }), /bgp\.peers: top-of-rack peers are not built/],
 ];
 
 for (const [title, mutate, expected] of cases) {
