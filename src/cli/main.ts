@@ -58,6 +58,14 @@ async function upInterruptible(topo: Topology) {
   }
 }
 
+async function downAll(labs: string[]) {
+  for (const lab of labs) {
+    const t = Date.now();
+    const r = await down(lab);
+    progress(`down ${lab} (${r.namespaces} netns, ${r.processes} processes)`, Date.now() - t);
+  }
+}
+
 function printVerify(report: VerifyReport, json: boolean) {
   if (json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -97,11 +105,7 @@ program.command('down')
   .action(async (name: string | undefined, o: { all?: boolean }) => {
     requireRoot('calilab down');
     const labs = o.all ? listLabs() : [name ?? resolveLab().lab];
-    for (const lab of labs) {
-      const t = Date.now();
-      const r = await down(lab);
-      progress(`down ${lab} (${r.namespaces} netns, ${r.processes} processes)`, Date.now() - t);
-    }
+    await downAll(labs);
   });
 
 program.command('clean')
@@ -109,11 +113,7 @@ program.command('clean')
   .action(async () => {
     requireRoot('calilab clean');
     const labs = listLabs();
-    for (const lab of labs) {
-      const t = Date.now();
-      const r = await down(lab);
-      progress(`down ${lab} (${r.namespaces} netns, ${r.processes} processes)`, Date.now() - t);
-    }
+    await downAll(labs);
     if (!labs.length) note('no lab state found; nothing to clean');
   });
 

@@ -11,7 +11,7 @@ import { nodeNs, outsideNs, podNs, routerNs } from '../plan/naming.ts';
 import { buildPlan, type Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 import { waitConverged } from './converge.ts';
-import { claimLab, labDir, readRecord, removeLabDir, writeRecord, type LabRecord } from './state.ts';
+import { claimLab, readRecord, removeLabDir, writeRecord, type LabRecord } from './state.ts';
 
 export type StepReporter = (step: string, ms: number) => void;
 
@@ -114,4 +114,3 @@ export async function down(lab: string): Promise<{ namespaces: number; processes
   return { namespaces: namespaces.length, processes };
 }
 
-export { labDir };
