@@ -18,8 +18,10 @@ import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/types.ts';
 import { ping } from '../verify/ping.ts';
 import { verifyLab, type VerifyReport } from '../verify/verify.ts';
+import { lostAt, PROBES, prove } from '../verify/prove.ts';
 import { renderTrace, trace } from '../verify/trace.ts';
 import { pathMtu } from '../verify/mtu.ts';
+import { expectedMtu } from '../verify/facts.ts';
 import { runInVm } from '../vm/runner.ts';
 import { EXIT, fail, green, note, progress, red, table } from './output.ts';
 import { resolveTarget } from './targets.ts';
@@ -71,11 +73,11 @@ function printVerify(report: VerifyReport, json: boolean) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return;
   }
-  const rows = [['FROM', 'TO', 'PATH', 'ENCAP', 'OUTER', 'RESULT']];
+  const rows = [['FROM', 'TO', 'PATH', 'ENCAP', 'OUTER', 'TTL', 'MTU', 'RESULT']];
   for (const p of report.pairs) {
     const outer = p.outer && p.encapsulation !== 'none' ? `${p.outer.src} > ${p.outer.dst}` : '-';
     const result = p.status === 'ok' ? 'ok' : p.status === 'expected-unreachable' ? 'unreachable (expected)' : `FAIL ${p.error ?? ''}`;
-    rows.push([`${p.fromPod} ${p.from}`, `${p.toPod} ${p.to}`, p.sameNode ? 'same node' : `${p.fromNode} -> ${p.toNode}`, p.encapsulation ?? '?', outer, result]);
+    rows.push([`${p.fromPod} ${p.from}`, `${p.toPod} ${p.to}`, p.sameNode ? 'same node' : `${p.fromNode} -> ${p.toNode}`, p.encapsulation ?? '?', outer, p.ttl === undefined ? '-' : String(p.ttl), p.pathMtu === undefined ? '-' : String(p.pathMtu), result]);
   }
   process.stdout.write(table(rows));
   if (report.outside.length) {
@@ -84,6 +86,8 @@ function printVerify(report: VerifyReport, json: boolean) {
     process.stdout.write('\n' + table(orows));
   }
   const bad = report.pairs.filter((p) => !p.ok).length + report.outside.filter((o) => !o.ok).length;
+  const first = report.pairs.find((p) => p.pathMtu !== undefined);
+  if (first) process.stdout.write(`MTU: ${first.mtuWhy}\nTTL: 64 leaves the replying pod; each namespace that routes the pod's packet takes one (same node 63, across nodes 62).\n`);
   process.stdout.write(bad ? red(`${bad} of ${report.pairs.length} pairs failed\n`) : green(`all ${report.pairs.length} pairs as expected, proven from ${report.pcaps.length} pcaps\n`));
 }
 
@@ -328,9 +332,10 @@ program.command('trace')
   .argument('<src>', 'source pod')
   .argument('<dst>', 'destination pod, node or IP address')
   .option('--json', 'print the hops as JSON')
+  .option('--prove', `send ${PROBES} probes and mark each hop seen / not seen from its interface counters`)
   .option('-l, --lab <name>', 'lab name (default: the only running lab)')
   .description("the packet's path hop by hop, from the kernel's own route lookups in each namespace")
-  .action(async (from: string, to: string, o: { json?: boolean; lab?: string }) => {
+  .action(async (from: string, to: string, o: { json?: boolean; prove?: boolean; lab?: string }) => {
     requireRoot('calilab trace');
     const rec = resolveLab(o.lab);
     const src = resolveTarget(rec, from);
@@ -339,8 +344,11 @@ program.command('trace')
     const dst = /^\d+\.\d+\.\d+\.\d+$/.test(to) ? to : resolveTarget(rec, to).ip!;
     await ping(w.netns, dst, { count: 1, timeoutS: 1 }); // fills the neighbour tables the walk reads
     const hops = await trace(rec, w, dst);
-    process.stdout.write(o.json ? JSON.stringify({ from: w.ip, to: dst, hops }, null, 2) + '\n' : renderTrace(w, dst, hops));
-    process.exitCode = hops.some((h) => h.broken) ? EXIT.verifyFailed : EXIT.ok;
+    const lost = o.prove ? await prove(w, dst, hops) : undefined;
+    const verdict = lostAt(hops, lost);
+    if (o.json) process.stdout.write(JSON.stringify({ from: w.ip, to: dst, hops, ...(o.prove ? { proven: !verdict, lostAt: verdict } : {}) }, null, 2) + '\n');
+    else process.stdout.write(renderTrace(w, dst, hops) + (o.prove ? (verdict ? red(`lost at hop ${verdict}\n`) : green(`every hop seen (${PROBES} probes)\n`)) : ''));
+    process.exitCode = hops.some((h) => h.broken) || verdict ? EXIT.verifyFailed : EXIT.ok;
   });
 
 program.command('mtu')
@@ -354,8 +362,10 @@ program.command('mtu')
     const src = resolveTarget(rec, from);
     const dst = /^\d+\.\d+\.\d+\.\d+$/.test(to) ? to : resolveTarget(rec, to).ip!;
     const r = await pathMtu(src.netns, dst, rec.topology.underlay.mtu);
+    const why = expectedMtu(rec.topology);
     process.stdout.write(`path MTU ${src.ip} -> ${dst}: ${r.pathMtu} (largest DF payload ${r.payload} + 28 bytes of IPv4 and ICMP headers)\n` +
-      `pod MTU ${rec.plan.mtu.pod}, underlay ${rec.plan.mtu.underlay}\none byte above: ${r.aboveError}\n`);
+      `why: ${why.why}\none byte above (ping -M do -s ${r.payload + 1}): ${r.aboveError}\n`);
+    if (r.pathMtu !== why.mtu) process.exitCode = EXIT.verifyFailed;
   });
 
 program.command('graph')

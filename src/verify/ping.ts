@@ -11,10 +11,11 @@ export interface PingResult {
   output: string;
 }
 
-export async function ping(ns: string, dst: string, opts: { count?: number; timeoutS?: number; size?: number } = {}): Promise<PingResult> {
+export async function ping(ns: string, dst: string, opts: { count?: number; timeoutS?: number; size?: number; intervalS?: number; dontFragment?: boolean } = {}): Promise<PingResult> {
   const count = opts.count ?? 1;
-  const args = ['netns', 'exec', ns, 'ping', '-n', '-c', String(count), '-i', '0.2', '-W', String(opts.timeoutS ?? 2)];
+  const args = ['netns', 'exec', ns, 'ping', '-n', '-c', String(count), '-i', String(opts.intervalS ?? 0.2), '-W', String(opts.timeoutS ?? 2)];
   if (opts.size !== undefined) args.push('-s', String(opts.size));
+  if (opts.dontFragment) args.push('-M', 'do');
   const r = await execa('ip', [...args, dst], { reject: false, stdin: 'ignore' });
   const out = String(r.stdout);
   const stats = out.match(/(\d+) packets transmitted, (\d+) (?:packets )?received/);

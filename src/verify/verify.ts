@@ -14,6 +14,8 @@ import { outsideNs } from '../plan/naming.ts';
 import { VXLAN } from '../plan/felix.ts';
 import type { NodePlan } from '../plan/plan.ts';
 import { expectPath, type PathKind } from './expect.ts';
+import { expectedMtu, expectedTtl } from './facts.ts';
+import { pathMtu } from './mtu.ts';
 import { orderedPairs, ping, type Pair } from './ping.ts';
 
 export interface PairReport {
@@ -32,7 +34,15 @@ export interface PairReport {
   expected: PathKind;
   outer?: { src: string; dst: string };
   inner?: { src: string; dst: string };
+  /** TTL of the echo reply as ping printed it, what Calico's path predicts, and why. */
   ttl?: number;
+  ttlExpected: number;
+  ttlWhy: string;
+  /** Largest packet with DF set: proven by a DF ping of exactly this size passing and one byte more refused. */
+  pathMtu?: number;
+  mtuExpected: number;
+  mtuWhy: string;
+  mtuError?: string;
   pcap: string;
   /** The decoded packets that decided the verdict, as "node iface: summary" lines. */
   evidence: string[];
@@ -89,7 +99,7 @@ async function capturedPackets(node: NodePlan, file: string, ifnames: Map<number
 const isEcho = (s: Seen, src: string, dst: string, type: number) =>
   s.inner.src === src && s.inner.dst === dst && s.inner.payload?.kind === 'icmp' && s.inner.payload.type === type;
 
-function judge(pair: Pair, exp: ReturnType<typeof expectPath>, reachable: boolean, all: Seen[], nodes: NodePlan[]): Omit<PairReport, 'from' | 'to' | 'fromPod' | 'toPod' | 'fromNode' | 'toNode' | 'sameNode' | 'pcap' | 'ttl'> {
+function judge(pair: Pair, exp: ReturnType<typeof expectPath>, reachable: boolean, all: Seen[], nodes: NodePlan[]): Omit<PairReport, 'from' | 'to' | 'fromPod' | 'toPod' | 'fromNode' | 'toNode' | 'sameNode' | 'pcap' | 'ttl' | 'ttlExpected' | 'ttlWhy' | 'pathMtu' | 'mtuExpected' | 'mtuWhy' | 'mtuError'> {
   const a = pair.from.ip;
   const b = pair.to.ip;
   const fromNode = nodes.find((n) => n.name === pair.from.node)!;
@@ -143,6 +153,21 @@ function judge(pair: Pair, exp: ReturnType<typeof expectPath>, reachable: boolea
   return { ...base, evidence: [req.line, rep.line], ok: true, status: 'ok', ...extra };
 }
 
+/** Two DF pings per reachable pair, all at once: `mtu - 28` bytes of payload must pass and one
+ *  byte more must be refused; anything else falls back to bisection for that pair. */
+async function provePathMtu(pairs: Pair[], reachable: boolean[], expected: number): Promise<{ pathMtu?: number; error?: string }[]> {
+  return Promise.all(pairs.map(async (p, i) => {
+    if (!reachable[i]) return {};
+    const [fits, above] = await Promise.all([
+      ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 2, size: expected - 28, dontFragment: true }),
+      ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 1, size: expected - 27, dontFragment: true }),
+    ]);
+    if (fits.ok && !above.ok) return { pathMtu: expected };
+    const r = await pathMtu(p.from.netns, p.to.ip, expected + 100).catch((e: Error) => ({ pathMtu: undefined, aboveError: e.message }));
+    return { pathMtu: r.pathMtu, error: `a ${expected}-byte DF packet ${fits.ok ? 'passed' : 'failed'} and ${expected + 1} ${above.ok ? 'passed' : 'failed'}; bisection found ${r.pathMtu ?? 'nothing'}` };
+  }));
+}
+
 export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {}): Promise<VerifyReport> {
   const t0 = Date.now();
   const plan = rec.plan;
@@ -174,17 +199,26 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
     writeRecord(rec);
   }
   const t2 = Date.now();
+  const mtu = expectedMtu(rec.topology);
+  const mtus = await provePathMtu(pairs, results.map((r) => r.ok), mtu.mtu);
+  const t3 = Date.now();
   const seen = (await Promise.all(plan.nodes.map((n, i) => capturedPackets(n, files[i], new Map(links[i].map((l) => [l.ifindex, l.ifname])))))).flat();
   const reports: PairReport[] = pairs.map((p, i) => {
-    const verdict = judge(p, expectPath(rec.topology, p.from, p.to), results[i].ok, seen, plan.nodes);
+    const exp = expectPath(rec.topology, p.from, p.to);
+    const verdict = judge(p, exp, results[i].ok, seen, plan.nodes);
+    const ttl = expectedTtl(rec.topology, p.from, p.to, exp.encapsulation);
+    const facts = { ttl: results[i].ttl, ttlExpected: ttl.ttl, ttlWhy: ttl.why, pathMtu: mtus[i].pathMtu, mtuExpected: mtu.mtu, mtuWhy: mtu.why, mtuError: mtus[i].error };
+    if (verdict.ok && verdict.status === 'ok' && (facts.ttl !== ttl.ttl || facts.pathMtu !== mtu.mtu)) {
+      Object.assign(verdict, { ok: false, status: 'failed', error: facts.ttl !== ttl.ttl ? `ttl ${facts.ttl}, expected ${ttl.ttl}: ${ttl.why}` : `path MTU ${facts.pathMtu ?? 'unknown'}, expected ${mtu.mtu}: ${facts.mtuError}` });
+    }
     return {
       from: p.from.ip, to: p.to.ip, fromPod: `${p.from.namespace}/${p.from.pod}`, toPod: `${p.to.namespace}/${p.to.pod}`,
-      fromNode: p.from.node, toNode: p.to.node, sameNode: p.sameNode, ttl: results[i].ttl,
+      fromNode: p.from.node, toNode: p.to.node, sameNode: p.sameNode, ...facts,
       pcap: files[plan.nodes.findIndex((n) => n.name === p.from.node)], ...verdict,
     };
   });
   const outside = await judgeOutside(rec, hosts, outResults);
-  const timings = { capture: t1 - t0, ping: t2 - t1, decode: Date.now() - t2, verify: Date.now() - t0 };
+  const timings = { capture: t1 - t0, ping: t2 - t1, mtu: t3 - t2, decode: Date.now() - t3, verify: Date.now() - t0 };
   return { ok: reports.every((r) => r.ok) && outside.every((o) => o.ok), pairs: reports, outside, pcaps: [...files, ...hosts.map((h) => h.file)], droppedByKernel: drops, timings };
 }
 

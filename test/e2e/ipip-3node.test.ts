@@ -7,6 +7,7 @@ import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab } from '../../src/verify/verify.ts';
 import { renderTrace, trace } from '../../src/verify/trace.ts';
 import { pathMtu } from '../../src/verify/mtu.ts';
+import { lostAt, PROBES, prove } from '../../src/verify/prove.ts';
 import { ping } from '../../src/verify/ping.ts';
 import { leftovers, requireDatapath, rootSnapshot, testTopology } from './lab-fixture.ts';
 
@@ -80,6 +81,12 @@ test.serial('every ordered pod pair is proven from real pcaps: IPIP across nodes
   t.regex(doc.evidence[0], /^k8s-cp1 eth0 Out: IP 10\.10\.20\.3 > 10\.10\.20\.4: IP 10\.8\.170\.65 > 10\.8\.247\.196: ICMP echo request, id \d+, seq 1, length 64$/);
   t.is(report.pairs.filter((p) => p.encapsulation === 'local').length, 6);
   t.is(report.pairs.filter((p) => p.encapsulation === 'ipip').length, 14);
+  // MTU and TTL facts: 1480 on every reachable pair; 63 on one node, 62 across nodes.
+  t.deepEqual([...new Set(report.pairs.map((p) => p.pathMtu))], [1480]);
+  t.regex(doc.mtuWhy, /1500 underlay - 20 for IPIP \(outer IPv4 20\) = 1480/);
+  t.is(doc.ttl, 62);
+  t.regex(doc.ttlWhy, /node k8s-w1 forwards \(63\), node k8s-cp1 forwards \(62\)/);
+  t.deepEqual([...new Set(report.pairs.filter((p) => p.sameNode).map((p) => p.ttl))], [63]);
   // tshark, a decoder no one here wrote, reads the same outer and inner addresses.
   const ts = await execa('tshark', ['-r', doc.pcap, '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ip.proto', '-Y', 'ip.proto == 4 && icmp.type == 8 && ip.dst == 10.8.247.196'], { env: { HOME: pcapDir } });
   t.true(ts.stdout.split('\n').includes('10.10.20.3,10.8.170.65\t10.10.20.4,10.8.247.196\t4,1'), ts.stdout);
@@ -90,15 +97,41 @@ test.serial("trace: doc 000's two flows, from live kernel state", async (t) => {
   await ping(podA.netns, '10.8.247.196', { count: 1 });
   const cross = renderTrace(podA, '10.8.247.196', await trace(rec, podA, '10.8.247.196'));
   t.log(cross);
-  t.regex(cross, /1\. \[pod pod-a\] 10\.8\.170\.65 sends to 10\.8\.247\.196: route via 169\.254\.1\.1 dev eth0/);
+  t.regex(cross, /1\. \[pod pod-a\] 10\.8\.170\.65 sends to 10\.8\.247\.196 with ttl 64: route via 169\.254\.1\.1 dev eth0/);
   t.regex(cross, /\[node k8s-cp1\] 169\.254\.1\.1 is answered by proxy ARP on cali[0-9a-f]{11} \(ee:ee:ee:ee:ee:ee\)/);
   t.regex(cross, /\[node k8s-cp1\] routes 10\.8\.247\.196 by 10\.8\.247\.192\/26 via 10\.10\.20\.4 dev tunl0 onlink proto bird/);
   t.regex(cross, /encapsulates in IPIP \(protocol 4\): outer 10\.10\.20\.3 > 10\.10\.20\.4, inner 10\.8\.170\.65 > 10\.8\.247\.196/);
   t.regex(cross, /\[node k8s-w1\] tunl0 decapsulates/);
-  t.regex(cross, /\[pod pod-d\] 10\.8\.247\.196 receives the packet on eth0/);
+  t.regex(cross, /\[pod pod-d\] 10\.8\.247\.196 receives the packet on eth0 with ttl 62/);
   const local = renderTrace(podA, '10.8.170.66', await trace(rec, podA, '10.8.170.66'));
   t.regex(local, /routes 10\.8\.170\.66 by 10\.8\.170\.66 dev cali[0-9a-f]{11}: the local workload's \/32/);
   t.notRegex(local, /encapsulates|underlay|router/);
+});
+
+test.serial('trace --prove: every hop of the cross-node flow counts the probes on its interface', async (t) => {
+  const podA = rec.plan.workloads.find((w) => w.ip === '10.8.170.65')!;
+  const hops = await trace(rec, podA, '10.8.247.196');
+  const lost = await prove(podA, '10.8.247.196', hops);
+  t.log(renderTrace(podA, '10.8.247.196', hops));
+  t.is(lost, undefined);
+  const probed = hops.filter((h) => h.probes);
+  t.true(probed.length >= 7, 'pod eth0, cali, tunl0, eth0, bridge port, tunl0 rx, cali, pod eth0');
+  t.true(probed.every((h) => h.seen));
+  t.true(hops.find((h) => /decapsulates/.test(h.what))!.counted!['tunl0 rx'] >= PROBES);
+  // The same probes with k8s-w1 dropping IPIP as it arrives (a firewall that forgot protocol 4):
+  // the routes still promise the path, but the counters show where the packets stop.
+  const w1 = rec.plan.nodes.find((n) => n.name === 'k8s-w1')!;
+  const nft = (input: string) => execa('ip', ['netns', 'exec', w1.netns, 'nft', '-f', '-'], { input });
+  await nft('table ip e2e_drop {\n  chain pre {\n    type filter hook prerouting priority -300; policy accept;\n    ip protocol 4 drop\n  }\n}\n');
+  try {
+    const again = await trace(rec, podA, '10.8.247.196');
+    const stop = await prove(podA, '10.8.247.196', again);
+    t.log(renderTrace(podA, '10.8.247.196', again));
+    t.regex(stop?.what ?? '', /tunl0 decapsulates/);
+    t.regex(lostAt(again, stop) ?? '', /\[node k8s-w1\]: no probe crossed tunl0 rx/);
+  } finally {
+    await nft('delete table ip e2e_drop');
+  }
 });
 
 test.serial('mtu: 1480 across IPIP from a 1500 underlay; one byte more is refused', async (t) => {

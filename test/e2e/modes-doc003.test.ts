@@ -7,6 +7,7 @@ import { applyPatch, patchedTopology } from '../../src/lab/patch.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab, type VerifyReport } from '../../src/verify/verify.ts';
 import { renderTrace, trace } from '../../src/verify/trace.ts';
+import { lostAt, prove } from '../../src/verify/prove.ts';
 import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
 
 const topo = testTopology('topologies/kans-4node.yaml', 'kans');
@@ -41,6 +42,8 @@ test.serial('IPIP Always: MTU 9001 underlay, tunl0 8981, every cross-node pair I
   t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
   t.is(pair(r, POD1, POD4).encapsulation, 'ipip');
   t.deepEqual(pair(r, POD1, POD4).outer, { src: '192.168.10.101', dst: '192.168.20.100' });
+  t.is(pair(r, POD1, POD4).pathMtu, 8981);
+  t.is(pair(r, POD1, POD3).ttl, 62);
   t.is(r.outside.length, 4);
   const ruleset = await execa('ip', ['netns', 'exec', w1(), 'nft', 'list', 'table', 'ip', 'calico']);
   t.regex(ruleset.stdout, /ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random/);
@@ -67,6 +70,10 @@ test.serial('Never: routes via eth0, same-subnet pairs plain, w1 -> w0 lost at t
   const brk = hops.find((h) => h.broken);
   t.is(brk?.where, 'router', renderTrace(pod1, POD4, hops));
   t.regex(brk!.what, /cannot forward 172\.16\.34\.4/);
+  // --prove: the probes reach the router (its port from k8s-w1 counts them) and go no further.
+  t.is(await prove(pod1, POD4, hops), undefined, renderTrace(pod1, POD4, hops));
+  t.true(brk!.seen);
+  t.regex(lostAt(hops, undefined) ?? '', /\[router\]: the probes arrived but cannot forward/);
 });
 
 test.serial('CrossSubnet: eth0 to same-subnet nodes, tunl0 to w0; captures show plain and IPIP', async (t) => {

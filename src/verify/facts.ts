@@ -1,0 +1,64 @@
+// The arithmetic behind two numbers users ask about: the TTL a pod sees from a peer, and the
+// path MTU between two pods. Pure: computed from the topology and the path kind, then checked
+// against real pings by verify and trace.
+import { subnetOf } from '../bird/config.ts';
+import type { WorkloadEndpoint } from '../plan/plan.ts';
+import { tunnelMtu } from '../plan/plan.ts';
+import type { Topology } from '../topology/types.ts';
+import type { PathKind } from './expect.ts';
+
+export const INITIAL_TTL = 64; // Linux's net.ipv4.ip_default_ttl
+
+/** Bytes each encapsulation adds in front of the pod's packet. */
+export const OVERHEAD: Record<'ipip' | 'vxlan' | 'wireguard', { bytes: number; parts: string }> = {
+  ipip: { bytes: 20, parts: 'outer IPv4 20' },
+  vxlan: { bytes: 50, parts: 'outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14' },
+  wireguard: { bytes: 60, parts: 'outer IPv4 20 + UDP 8 + WireGuard 32' },
+};
+
+export interface TtlFact {
+  ttl: number;
+  /** Who decrements it, in order, e.g. "node k8s-w1 forwards (63), node k8s-cp1 forwards (62)". */
+  why: string;
+}
+
+/**
+ * The TTL `from` sees on `to`'s echo reply. Every namespace that routes the pod's own packet
+ * decrements it: the destination's node, a router when the packet crosses it unencapsulated,
+ * and the source's node. A tunnel hides the inner header from the underlay, so a router on an
+ * encapsulated path decrements only the outer TTL. Doc 003's ttl=64 is a pod pinging itself.
+ */
+export function expectedTtl(topo: Topology, from: WorkloadEndpoint, to: WorkloadEndpoint, kind: PathKind): TtlFact {
+  if (from.ip === to.ip) return { ttl: INITIAL_TTL, why: 'the pod answers itself over lo: nothing forwards it' };
+  const hops: string[] = [`node ${to.node} forwards`];
+  if (from.node !== to.node) {
+    const a = topo.nodes.find((n) => n.name === from.node)!;
+    const b = topo.nodes.find((n) => n.name === to.node)!;
+    const acrossRouter = subnetOf(topo, a.ip) !== subnetOf(topo, b.ip);
+    if (acrossRouter && kind === 'none') hops.push('the router forwards the bare pod packet');
+    hops.push(`node ${from.node} forwards`);
+  }
+  const ttl = INITIAL_TTL - hops.length;
+  const trail = hops.map((h, i) => `${h} (${INITIAL_TTL - i - 1})`).join(', ');
+  const hidden = kind !== 'none' && kind !== 'local' ? `; the ${kind} outer header carries the underlay's decrements, not the pod's packet` : '';
+  return { ttl, why: `reply leaves ${to.ip} with ${INITIAL_TTL}: ${trail}${hidden}` };
+}
+
+export interface MtuFact {
+  mtu: number;
+  why: string;
+}
+
+/**
+ * The largest packet a pod can send with DF set. Calico gives every pod one MTU: the underlay
+ * less the largest overhead in use on the cluster, so the pod's own eth0 is the limit on every
+ * path, encapsulated or not (doc 003's 8981 on a 9001 underlay holds even between pods of one node).
+ */
+export function expectedMtu(topo: Topology): MtuFact {
+  const mtu = tunnelMtu(topo);
+  const u = topo.underlay.mtu;
+  const pool = topo.ipPools.find((p) => !p.disabled) ?? topo.ipPools[0];
+  const kind = topo.wireguard ? 'wireguard' : pool.vxlanMode !== 'Never' ? 'vxlan' : 'ipip';
+  const o = OVERHEAD[kind];
+  return { mtu, why: `the pod's eth0 MTU: ${u} underlay - ${o.bytes} for ${kind === 'ipip' ? 'IPIP' : kind === 'vxlan' ? 'VXLAN' : 'WireGuard'} (${o.parts}) = ${mtu}` };
+}
