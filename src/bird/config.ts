@@ -103,6 +103,15 @@ export function renderBirdConfig(topo: Topology, alloc: Allocation, nodeName: st
     '  reject;',
     '}',
     '',
+    '# To the top-of-rack router: only the blocks this node owns, so that it learns every block from',
+    '# its owner and forwards pod packets straight to it (no hairpin through another node).',
+    'filter calico_export_to_global_peers {',
+    '  if ( source = RTS_BGP ) then reject;',
+    '  calico_aggr();',
+    ...pools.filter((p) => !p.disabled).map((p) => `  if ( net ~ ${p.cidr} ) then accept;`),
+    '  reject;',
+    '}',
+    '',
     '# Remote blocks into the kernel, per IPPool mode (Calico sets krt_tunnel here).',
     'filter calico_kernel_programming {',
     ...pools.map((p) => poolKernelRule(p, localSubnet)),
@@ -165,10 +174,12 @@ export function renderBirdConfig(topo: Topology, alloc: Allocation, nodeName: st
       ...(p.rrClient ? ['  rr client;', `  rr cluster id ${topo.bgp.clusterId};`] : []),
       '  ipv4 {',
       '    import all;',
-      '    export filter calico_export_to_bgp_peers;',
+      `    export filter ${p.type === 'global' ? 'calico_export_to_global_peers' : 'calico_export_to_bgp_peers'};`,
       // A reflector passes other nodes' routes on untouched: next hops stay the originating node.
       p.rrClient || (ibgp && topo.bgp.routeReflectors.includes(nodeName)) ? '    next hop keep;' : '    next hop self;',
-      `    gateway ${p.direct ? 'direct' : 'recursive'};`,
+      // Reflectors and the top-of-rack router pass on third-party next hops that may sit on another
+      // subnet: those resolve through the kernel's routes (recursive), never as neighbours.
+      `    gateway ${p.direct && p.type === 'node-to-node mesh' ? 'direct' : 'recursive'};`,
       '  };',
       '}',
     );

@@ -19,6 +19,7 @@ import type { Topology } from '../topology/types.ts';
 import { ping } from '../verify/ping.ts';
 import { verifyLab, type VerifyReport } from '../verify/verify.ts';
 import { lostAt, PROBES, prove } from '../verify/prove.ts';
+import { addPod, deletePod, topologyWithoutPod, topologyWithPod } from '../lab/pods.ts';
 import { renderTrace, trace } from '../verify/trace.ts';
 import { pathMtu } from '../verify/mtu.ts';
 import { expectedMtu } from '../verify/facts.ts';
@@ -282,6 +283,34 @@ nodeCmd.command('status')
     if (o.output === 'json') return void process.stdout.write(JSON.stringify({ node: n.name, running: !!sessions, peers }, null, 2) + '\n');
     if (o.output === 'yaml') return void process.stdout.write(YAML.stringify({ node: n.name, running: !!sessions, peers }));
     process.stdout.write(renderNodeStatus(!!sessions && !!p, peers));
+  });
+
+const podCmd = program.command('pod').description('pod churn on a running lab, as the CNI plugin does it');
+podCmd.command('add')
+  .argument('<name>', 'pod name')
+  .requiredOption('--node <node>', 'node to schedule it on')
+  .option('--ip <ip>', "address (default: the next free one in the node's blocks, or a new block)")
+  .option('-n, --namespace <ns>', 'Kubernetes namespace', 'default')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description('add a pod: allocate, wire eth0 and the cali veth, announce a new block over BGP if one was claimed')
+  .addHelpText('after', '\nExample:\n  sudo calilab pod add web-9 --node k8s-w1\n  sudo calilab pod add web-10 --node k8s-w2 --ip 10.8.94.100')
+  .action(async (name: string, o: { node: string; ip?: string; namespace: string; lab?: string }) => {
+    requireRoot('calilab pod add');
+    const rec = resolveLab(o.lab);
+    const spec = { name, namespace: o.namespace, node: o.node, ip: o.ip };
+    const r = await addPod(rec, topologyWithPod(rec, spec), spec);
+    progress(`pod ${o.namespace}/${name} ${r.workload.ip} on ${r.workload.node} via ${r.workload.interface}${r.newBlock ? `; new block ${r.newBlock} announced` : ''}`, r.ms);
+  });
+podCmd.command('del')
+  .argument('<name>', 'pod name')
+  .option('-n, --namespace <ns>', 'Kubernetes namespace', 'default')
+  .option('-l, --lab <name>', 'lab name (default: the only running lab)')
+  .description('delete a pod: its namespace, veth and /32 route; the block stays with its node')
+  .action(async (name: string, o: { namespace: string; lab?: string }) => {
+    requireRoot('calilab pod del');
+    const rec = resolveLab(o.lab);
+    const r = await deletePod(rec, topologyWithoutPod(rec, o.namespace, name), o.namespace, name);
+    progress(`pod ${o.namespace}/${name} deleted`, r.ms);
   });
 
 program.command('ipam')

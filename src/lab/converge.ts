@@ -37,6 +37,12 @@ async function routesIn(topo: Topology, plan: Plan): Promise<string[]> {
     const have = new Set(routes.map((r) => r.dst));
     for (const b of expectedBirdRoutes(topo, plan, n.name)) if (!have.has(b)) missing.push(`${n.name} lacks ${b}`);
   }));
+  if (plan.tor) {
+    // The top-of-rack router must hold every block (BIRD installs proto bird, FRR's zebra proto bgp).
+    const routes = await ipJson<{ dst: string }[]>('read routes', plan.tor.ns, ['route', 'show']);
+    const have = new Set(routes.map((r) => r.dst));
+    for (const b of plan.allocation.nodes.flatMap((n) => n.blocks)) if (!have.has(b.cidr)) missing.push(`router lacks ${b.cidr}`);
+  }
   return missing;
 }
 

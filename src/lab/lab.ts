@@ -10,6 +10,7 @@ import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
 import { nodeNs, outsideNs, podNs, routerNs } from '../plan/naming.ts';
 import { buildPlan, type Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
+import { startTor } from '../tor/daemon.ts';
 import { waitConverged } from './converge.ts';
 import { claimLab, readRecord, removeLabDir, writeRecord, type LabRecord } from './state.ts';
 
@@ -71,9 +72,14 @@ export async function up(topo: Topology, report: StepReporter = () => {}): Promi
       const pids = await Promise.all(plan.nodes.map((n) => startBird(n.netns, n.bird)));
       plan.nodes.forEach((n, i) => record.processes.push({ pid: pids[i], what: `bird ${n.name}`, marker: n.bird.config }));
       writeRecord(record);
+      if (plan.tor) {
+        record.processes.push(...await startTor(plan.tor, plan.stateDir));
+        writeRecord(record);
+      }
       faultPoint('bird');
     });
-    await timed(timings, 'BGP converged', report, () => waitConverged(topo, plan));
+    // Big generated clusters (the scale benchmark) converge in minutes under TCG, not seconds.
+    await timed(timings, 'BGP converged', report, () => waitConverged(topo, plan, Math.max(60000, topo.nodes.length * 3000)));
     faultPoint('converged');
   } catch (e) {
     await down(topo.name).catch(() => {});
@@ -101,6 +107,12 @@ export async function down(lab: string): Promise<{ namespaces: number; processes
   for (const n of rec?.plan.nodes ?? []) {
     const pid = readPid(n.bird);
     if (pid && !procs.some((p) => p.pid === pid)) procs.push({ pid, what: `bird ${n.name}`, marker: n.bird.config });
+  }
+  // A top-of-rack daemon that forked before its pid reached lab.json is found by its pid file.
+  const tor = rec?.plan.tor?.paths;
+  for (const f of tor ? [tor.pidFile, tor.zebraPidFile].filter(Boolean) : []) {
+    const pid = readPid({ pidFile: f, config: '', socket: '', log: '' });
+    if (pid && !procs.some((p) => p.pid === pid)) procs.push({ pid, what: 'top-of-rack', marker: f === tor!.pidFile && rec!.plan.tor!.implementation === 'bird' ? tor!.config : f });
   }
   await Promise.all(procs.map(async (p) => {
     if (isOurProcess(p.pid, p.marker)) {

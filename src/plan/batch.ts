@@ -63,5 +63,6 @@ export function renderPlanText(plan: Plan, facts: KernelFacts): string {
   for (const [ns, batch] of namespaceBatches(plan, facts)) lines.push('', `## ip -n ${ns} -batch`, ...batch);
   for (const [ns, args] of sysctlArgs(plan)) lines.push('', `## ip netns exec ${ns} sysctl -w`, ...args);
   for (const n of plan.nodes) lines.push('', `## ${n.bird.config}`, n.bird.text.trimEnd());
+  if (plan.tor) lines.push('', `## ${plan.tor.paths.config} (top-of-rack ${plan.tor.name}, ${plan.tor.implementation})`, plan.tor.text.trimEnd());
   return lines.join('\n') + '\n';
 }

@@ -2,7 +2,8 @@
 // BIRD config the lab needs. Nothing here touches the kernel; `--dry-run` prints this.
 import { join } from 'node:path';
 import { renderBirdConfig, subnetOf, type BirdPaths } from '../bird/config.ts';
-import { formatIp, parseCidr, parseIp } from '../ipam/cidr.ts';
+import { contains, formatIp, parseCidr, parseIp } from '../ipam/cidr.ts';
+import { renderFrr, renderTorBird, torPaths, type TorPaths } from '../tor/config.ts';
 import { allocate, type Allocation } from '../ipam/ipam.ts';
 import type { Topology } from '../topology/types.ts';
 import { felixPlan, type FelixNode } from './felix.ts';
@@ -88,6 +89,18 @@ export interface Plan {
   workloads: WorkloadEndpoint[];
   felix: FelixNode[];
   allocation: Allocation;
+  /** bgp.peers: the top-of-rack BGP speaker in the router namespace. */
+  tor?: TorPlan;
+}
+
+export interface TorPlan {
+  name: string;
+  implementation: 'bird' | 'frr';
+  ns: string;
+  ip: string;
+  asNumber: number;
+  paths: TorPaths;
+  text: string;
 }
 
 export const CALI_MAC = 'ee:ee:ee:ee:ee:ee';
@@ -130,6 +143,15 @@ export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): P
     plan.addresses.push({ ns: router, dev: br, cidr: `${s.gateway}/${prefixOf(s.cidr)}` });
   });
   plan.sysctls.push({ ns: router, key: 'net.ipv4.ip_forward', value: '1' });
+  const peer = topo.bgp.peers[0];
+  if (peer) {
+    const i = topo.underlay.subnets.findIndex((s) => contains(parseCidr(s.cidr), parseIp(peer.ip)));
+    const s = topo.underlay.subnets[i];
+    if (s.gateway !== peer.ip) plan.addresses.push({ ns: router, dev: subnetBridge(i), cidr: `${peer.ip}/${prefixOf(s.cidr)}` });
+    const paths = torPaths(stateDir, peer.implementation);
+    const text = peer.implementation === 'frr' ? renderFrr(topo, paths) : renderTorBird(topo, paths);
+    plan.tor = { name: peer.name, implementation: peer.implementation, ns: router, ip: peer.ip, asNumber: peer.asNumber, paths, text };
+  }
 
   for (const n of topo.nodes) {
     const ns = nodeNs(lab, n.name);

@@ -264,9 +264,14 @@ export function validateTopology(raw: unknown, file: string): Topology {
     const impl = r.string(o.implementation, `${f}.implementation`, { def: 'bird', pattern: /^(bird|frr)$/, fix: 'use bird or frr' });
     if (pname && ip && as !== undefined && impl) peers.push({ name: pname, ip, asNumber: as, implementation: impl as BgpPeer['implementation'] });
   });
-  // The schema is Calico's; the top-of-rack router namespace is not built yet, and a lab must
-  // not wait on sessions that can never come up.
-  if (peers.length) r.add('bgp.peers', 'top-of-rack peers are not built by this version of calilab', 'remove bgp.peers (full mesh and route reflectors work)');
+  // One BGP speaker runs in the router namespace (the top-of-rack router); it owns the peer IP.
+  if (peers.length > 1) r.add('bgp.peers', `${peers.length} peers listed; calilab builds one top-of-rack router`, 'list one peer');
+  peers.slice(0, 1).forEach((p) => {
+    const inSubnet = subnets.some((s) => contains(parseCidr(s.cidr), parseIp(p.ip)));
+    if (!inSubnet) r.add('bgp.peers[0].ip', `${p.ip} is on no underlay subnet`, `use a subnet's gateway (${subnets.map((s) => s.gateway).join(', ')}) or a free address on a subnet`);
+    const clash = nodes.find((n) => n.ip === p.ip);
+    if (clash) r.add('bgp.peers[0].ip', `${p.ip} is node ${clash.name}'s address`, 'use the subnet gateway, the router that joins the subnets');
+  });
   const bgp: Bgp = { asNumber, nodeToNodeMesh, routeReflectors, clusterId, peers };
 
   // pods

@@ -7,6 +7,8 @@ import { down, up } from '../../src/lab/lab.ts';
 import { setNodeLink, startBirdAgain, stopBird } from '../../src/lab/failures.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab } from '../../src/verify/verify.ts';
+import { ping } from '../../src/verify/ping.ts';
+import { addPod, deletePod, topologyWithoutPod, topologyWithPod } from '../../src/lab/pods.ts';
 import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
 
 const topo = testTopology('topologies/rr-4node.yaml', 'rr');
@@ -68,6 +70,27 @@ test.serial('node-3 cut off the underlay: withdrawn after the hold time; reconne
   await setNodeLink(rec, 'node-3', 'up');
   const r = await verifyLab(rec, { pcapDir: `out/e2e-pcap-${process.pid}-rr2` });
   t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
+});
+
+test.serial('pod churn: add into the node\'s block, add with a new block that BGP carries, delete', async (t) => {
+  const web1 = rec.plan.workloads.find((w) => w.pod === 'web-1')!;
+  const a = await addPod(rec, topologyWithPod(rec, { name: 'web-9', namespace: 'default', node: 'node-2' }), { name: 'web-9', namespace: 'default', node: 'node-2' });
+  t.log(`pod add web-9: ${a.workload.ip} in ${a.ms} ms`);
+  t.is(a.newBlock, undefined);
+  t.true(a.workload.ip.startsWith('172.16.20.'));
+  t.true((await ping(web1.netns, a.workload.ip, { count: 1, timeoutS: 3 })).ok);
+  const spec = { name: 'web-10', namespace: 'default', node: 'node-3', ip: '172.16.99.5' };
+  const b = await addPod(rec, topologyWithPod(rec, spec), spec);
+  t.log(`pod add web-10 with a new block: ${b.ms} ms`);
+  t.is(b.newBlock, '172.16.99.0/26');
+  t.regex(await routesOf('node-2'), /^172\.16\.99\.0\/26 via 192\.168\.0\.30 dev tunl0 proto bird onlink\s*$/m);
+  t.true((await ping(web1.netns, '172.16.99.5', { count: 1, timeoutS: 3 })).ok);
+  t.is((await ping(web1.netns, a.workload.ip, { count: 1 })).ok, true, 'existing pods keep working');
+  const d = await deletePod(rec, topologyWithoutPod(rec, 'default', 'web-10'), 'default', 'web-10');
+  t.log(`pod del web-10: ${d.ms} ms`);
+  t.false((await ping(web1.netns, '172.16.99.5', { count: 1, timeoutS: 1 })).ok);
+  t.false((await execa('ip', ['netns', 'list'])).stdout.includes(b.workload.netns));
+  t.is(rec.plan.workloads.length, 5);
 });
 
 test.serial('down leaves nothing', async (t) => {

@@ -19,6 +19,7 @@ const pair = (r: VerifyReport, from: string, to: string) => r.pairs.find((p) => 
 const POD1 = '172.16.158.3'; // on k8s-w1, 192.168.10.0/24
 const POD3 = '172.16.184.3'; // on k8s-w2, same subnet
 const POD4 = '172.16.34.4'; // on k8s-w0, 192.168.20.0/24 behind the router
+const OUTSIDE = '203.0.113.10'; // "the internet", TEST-NET-3
 
 async function patch(t: { log: (...a: unknown[]) => void }, kind: string, name: string, p: string) {
   const { ms } = await applyPatch(rec, patchedTopology(rec, kind, name, p));
@@ -50,7 +51,12 @@ test.serial('IPIP Always: MTU 9001 underlay, tunl0 8981, every cross-node pair I
   for (const o of r.outside) {
     t.is(o.status, 'ok', o.error);
     t.is(o.sourceSeen, rec.plan.nodes.find((n) => n.name === o.fromNode)!.ip);
-  }
+  }  // trace to "the internet": the masquerade rule fires on k8s-w1, the outside host sees its IP.
+  const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
+  const hops = await trace(rec, pod1, OUTSIDE);
+  t.is(await prove(pod1, OUTSIDE, hops), undefined, renderTrace(pod1, OUTSIDE, hops));
+  t.regex(renderTrace(pod1, OUTSIDE, hops), /natOutgoing: 203\.0\.113\.10 is outside every IPPool, so nft table ip calico masquerades 172\.16\.158\.3 to 192\.168\.10\.101 \("ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random"\)/);
+  t.regex(renderTrace(pod1, OUTSIDE, hops), /\[outside .*\] 203\.0\.113\.10 receives it from 192\.168\.10\.101 with ttl 62/);
 });
 
 test.serial('Never: routes via eth0, same-subnet pairs plain, w1 -> w0 lost at the router (expected-unreachable)', async (t) => {

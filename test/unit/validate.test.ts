@@ -47,7 +47,10 @@ const cases: [string, (o: Record<string, any>) => void, RegExp][] = [
   ['outside host not on TEST-NET', (o) => (o.outside = [{ name: 'inet', ip: '8.8.8.8' }]), /outside\[0\]\.ip: 8\.8\.8\.8 is not a TEST-NET address/],
   ['route reflector that is not a node', (o) => (o.bgp = { routeReflectors: ['rr9'] }), /bgp\.routeReflectors\[0\]: "rr9" is not a node/],
   ['no nodes', (o) => (o.nodes = []), /nodes: is empty/],
-  ['a top-of-rack peer (not built yet)', (o) => (o.bgp = { peers: [{ name: 'tor', ip: '10.0.0.254', asNumber: 65000 }] }), /bgp\.peers: top-of-rack peers are not built/],
+  ['two top-of-rack peers', (o) => (o.bgp = { peers: [{ name: 'a', ip: '10.0.0.1' }, { name: 'b', ip: '10.0.0.2' }] }), /bgp\.peers: 2 peers listed; calilab builds one top-of-rack router; fix: list one peer/],
+  ['a peer off every subnet', (o) => (o.bgp = { peers: [{ name: 'tor', ip: '10.9.0.1', asNumber: 65000 }] }), /bgp\.peers\[0\]\.ip: 10\.9\.0\.1 is on no underlay subnet; fix: use a subnet's gateway \(10\.0\.0\.1\)/],
+  ['a peer on a node address', (o) => (o.bgp = { peers: [{ name: 'tor', ip: '10.0.0.10' }] }), /bgp\.peers\[0\]\.ip: 10\.0\.0\.10 is node n1's address/],
+  ['an unknown peer implementation', (o) => (o.bgp = { peers: [{ name: 'tor', ip: '10.0.0.1', implementation: 'gobgp' }] }), /bgp\.peers\[0\]\.implementation: "gobgp" is not allowed; fix: use bird or frr/],
 ];
 
 for (const [title, mutate, expected] of cases) {
