@@ -1,4 +1,8 @@
 // calilab's command line: a thin layer over the lab, plan, verify and vm modules.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { renderHtml } from '../report/html.ts';
+import { clusterSvg } from '../report/svg.ts';
 import { Command } from 'commander';
 import { useSystemPath } from '../kernel/system-path.ts';
 import { execa } from 'execa';
@@ -10,7 +14,7 @@ import { isOurProcess } from '../bird/daemon.ts';
 import { kernelFacts, probeDatapath } from '../kernel/probe.ts';
 import { down, requireRoot, up } from '../lab/lab.ts';
 import { applyPatch, patchedTopology } from '../lab/patch.ts';
-import { LabStateError, listLabs, resolveLab } from '../lab/state.ts';
+import { LabStateError, listLabs, resolveLab, type LabRecord } from '../lab/state.ts';
 import YAML from 'yaml';
 import { renderPlanText } from '../plan/batch.ts';
 import { buildPlan } from '../plan/plan.ts';
@@ -33,7 +37,9 @@ import { setNodeLink, startBirdAgain, stopBird } from '../lab/failures.ts';
 
 useSystemPath();
 
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const program = new Command('calilab')
+  .version(pkg.version)
   .description("Calico's pod network from real namespaces, BIRD and tcpdump")
   .showHelpAfterError()
   .addHelpText('after', `
@@ -67,6 +73,12 @@ async function downAll(labs: string[]) {
     const r = await down(lab);
     progress(`down ${lab} (${r.namespaces} netns, ${r.processes} processes)`, Date.now() - t);
   }
+}
+
+function writeHtml(file: string, rec: LabRecord, report: VerifyReport) {
+  mkdirSync(dirname(resolvePath(file)), { recursive: true });
+  writeFileSync(file, renderHtml(rec.topology, rec.plan, report));
+  note(`report: ${resolvePath(file)}`);
 }
 
 function printVerify(report: VerifyReport, json: boolean) {
@@ -128,9 +140,10 @@ program.command('run')
   .option('--json', 'print the report as JSON')
   .option('--keep', 'leave the lab up afterwards')
   .option('--pcap-dir <dir>', 'keep the verification pcaps here')
+  .option('--html <file>', 'also write a self-contained report page (picture, pair matrix, packets)')
   .option('--dry-run', 'print the plan and change nothing')
   .description('up, verify, down: exit 0 only if every pair answered')
-  .action(async (file: string, o: { verify?: boolean; json?: boolean; keep?: boolean; dryRun?: boolean; pcapDir?: string }) => {
+  .action(async (file: string, o: { verify?: boolean; json?: boolean; keep?: boolean; dryRun?: boolean; pcapDir?: string; html?: string }) => {
     const topo = loadTopology(file);
     if (o.dryRun) return void process.stdout.write(renderPlanText(buildPlan(topo), kernelFacts()));
     requireRoot('calilab run');
@@ -147,6 +160,7 @@ program.command('run')
       if (o.verify) {
         report = await verifyLab(record, { pcapDir: o.pcapDir ?? (o.keep ? undefined : 'out/pcap') });
         progress(`verified ${report.pairs.length} pairs`, report.timings.verify);
+        if (o.html) writeHtml(o.html, record, report);
       }
     } finally {
       if (!o.keep) {
@@ -165,10 +179,14 @@ program.command('verify')
   .argument('[name]', 'lab name (default: the only running lab)')
   .option('--json', 'print the report as JSON')
   .option('--pcap-dir <dir>', 'write the pcaps here (default: the lab state directory)')
+  .option('--html <file>', 'also write a self-contained report page (picture, pair matrix, packets)')
   .description('ping every ordered pod pair while capturing; judge each pair from the packets')
-  .action(async (name: string | undefined, o: { json?: boolean; pcapDir?: string }) => {
+  .addHelpText('after', '\nExamples:\n  sudo calilab verify --json | jq \'.pairs[] | {from, to, encapsulation, ttl, pathMtu}\'\n  sudo calilab verify --html out/report.html')
+  .action(async (name: string | undefined, o: { json?: boolean; pcapDir?: string; html?: string }) => {
     requireRoot('calilab verify');
-    const report = await verifyLab(resolveLab(name), { pcapDir: o.pcapDir });
+    const rec = resolveLab(name);
+    const report = await verifyLab(rec, { pcapDir: o.pcapDir });
+    if (o.html) writeHtml(o.html, rec, report);
     printVerify(report, !!o.json);
     process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;
   });
@@ -399,12 +417,12 @@ program.command('mtu')
 
 program.command('graph')
   .argument('[file-or-lab]', 'topology file, or a running lab (default: the only running lab)')
-  .option('-o, --output <format>', 'mermaid | dot', 'mermaid')
+  .option('-o, --output <format>', 'mermaid | dot | svg', 'mermaid')
   .description('draw nodes, subnets, router, pods and BGP sessions (Mermaid or Graphviz dot)')
   .action(async (what: string | undefined, o: { output: string }) => {
     const topo = what && /\.ya?ml$/.test(what) ? loadTopology(what) : resolveLab(what).topology;
-    if (o.output !== 'mermaid' && o.output !== 'dot') throw new LabStateError(`calilab graph -o ${o.output}: use mermaid or dot (render dot to SVG with: dot -Tsvg)`);
-    process.stdout.write(o.output === 'dot' ? dot(topo) : mermaid(topo));
+    if (!['mermaid', 'dot', 'svg'].includes(o.output)) throw new LabStateError(`calilab graph -o ${o.output}: use mermaid, dot or svg`);
+    process.stdout.write(o.output === 'dot' ? dot(topo) : o.output === 'svg' ? clusterSvg(topo) : mermaid(topo));
   });
 
 program.command('completion')

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { birdCommand } from '../bird/client.ts';
 import { applyFelix } from '../kernel/felix.ts';
-import { buildPlan } from '../plan/plan.ts';
+import { buildPlan, type Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 import { TopologyError, validateTopology } from '../topology/validate.ts';
 import { waitConverged } from './converge.ts';
@@ -52,9 +52,15 @@ export function patchedTopology(rec: LabRecord, kind: string, name: string, patc
   return validateTopology(raw, rec.topologyFile);
 }
 
+/** As in Calico, running pods keep the MTU they were created with; only new pods get the new one. */
+export function keepPodMtus(plan: Plan, running: Plan): void {
+  for (const w of plan.workloads) w.mtu = running.workloads.find((o) => o.netns === w.netns)?.mtu ?? w.mtu;
+}
+
 export async function applyPatch(rec: LabRecord, topo: Topology): Promise<{ ms: number }> {
   const t = Date.now();
   const plan = buildPlan(topo);
+  keepPodMtus(plan, rec.plan);
   // Namespaces, links and pods are unchanged by these fields; keep the recorded plan's BIRD paths.
   for (const n of plan.nodes) writeFileSync(n.bird.config, n.bird.text, { mode: 0o600 });
   await Promise.all(plan.nodes.map((n) => birdCommand(n.bird.socket, 'configure')));

@@ -14,6 +14,7 @@ import { buildPlan, type Plan, type WorkloadEndpoint } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 import { TopologyError, validateTopology } from '../topology/validate.ts';
 import { waitConverged } from './converge.ts';
+import { keepPodMtus } from './patch.ts';
 import { writeRecord, type LabRecord } from './state.ts';
 
 export interface PodSpec {
@@ -79,6 +80,7 @@ async function reprogram(rec: LabRecord, topo: Topology, plan: Plan): Promise<vo
   for (const n of changed) writeFileSync(n.bird.config, n.bird.text, { mode: 0o600 });
   await Promise.all(changed.map((n) => birdCommand(n.bird.socket, 'configure')));
   if (changed.length) await applyFelix(plan, false);
+  keepPodMtus(plan, rec.plan);
   rec.topology = topo;
   rec.plan = plan;
   writeRecord(rec);

@@ -62,3 +62,21 @@ export function expectedMtu(topo: Topology): MtuFact {
   const o = OVERHEAD[kind];
   return { mtu, why: `the pod's eth0 MTU: ${u} underlay - ${o.bytes} for ${kind === 'ipip' ? 'IPIP' : kind === 'vxlan' ? 'VXLAN' : 'WireGuard'} (${o.parts}) = ${mtu}` };
 }
+
+const TUNNEL_DEVICE = { ipip: 'tunl0', vxlan: 'vxlan.calico', wireguard: 'wireguard.cali' } as const;
+
+/**
+ * One pair's path MTU: the smaller of the pods' eth0 MTUs (fixed when the pod was created: a
+ * live mode switch does not change them, as in Calico) and the MTU of the device the node sends
+ * through (tunl0 = underlay - 20, vxlan.calico - 50, wireguard.cali - 60, eth0 unencapsulated).
+ */
+export function expectedPathMtu(topo: Topology, from: WorkloadEndpoint, to: WorkloadEndpoint, kind: PathKind): MtuFact {
+  const u = topo.underlay.mtu;
+  const pods = Math.min(from.mtu, to.mtu);
+  const device = kind === 'ipip' || kind === 'vxlan' || kind === 'wireguard'
+    ? { name: TUNNEL_DEVICE[kind], mtu: u - OVERHEAD[kind].bytes, why: `${u} - ${OVERHEAD[kind].bytes} (${OVERHEAD[kind].parts})` }
+    : { name: kind === 'local' ? 'the cali veth' : 'eth0', mtu: u, why: 'the underlay' };
+  const mtu = Math.min(pods, device.mtu);
+  const podWhy = pods === tunnelMtu(topo) ? expectedMtu(topo).why : `the pods' eth0 MTU ${pods}, set when they were created`;
+  return { mtu, why: device.mtu < pods ? `${device.name} ${device.mtu} = ${device.why}, below the pods' ${pods}` : podWhy };
+}

@@ -8,6 +8,7 @@ import { verifyLab } from '../../src/verify/verify.ts';
 import { renderTrace, trace } from '../../src/verify/trace.ts';
 import { pathMtu } from '../../src/verify/mtu.ts';
 import { lostAt, PROBES, prove } from '../../src/verify/prove.ts';
+import { renderHtml } from '../../src/report/html.ts';
 import { ping } from '../../src/verify/ping.ts';
 import { leftovers, requireDatapath, rootSnapshot, testTopology } from './lab-fixture.ts';
 
@@ -87,6 +88,10 @@ test.serial('every ordered pod pair is proven from real pcaps: IPIP across nodes
   t.is(doc.ttl, 62);
   t.regex(doc.ttlWhy, /node k8s-w1 forwards \(63\), node k8s-cp1 forwards \(62\)/);
   t.deepEqual([...new Set(report.pairs.filter((p) => p.sameNode).map((p) => p.ttl))], [63]);
+  // verify --html from these real packets: one coloured cell per pair, the IPIP evidence quoted.
+  const html = renderHtml(rec.topology, rec.plan, report);
+  t.is(html.match(/<td style="background:#8fb8ea"/g)?.length, 14);
+  t.true(html.includes('IP 10.10.20.3 &gt; 10.10.20.4: IP 10.8.170.65 &gt; 10.8.247.196: ICMP echo request'));
   // tshark, a decoder no one here wrote, reads the same outer and inner addresses.
   const ts = await execa('tshark', ['-r', doc.pcap, '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ip.proto', '-Y', 'ip.proto == 4 && icmp.type == 8 && ip.dst == 10.8.247.196'], { env: { HOME: pcapDir } });
   t.true(ts.stdout.split('\n').includes('10.10.20.3,10.8.170.65\t10.10.20.4,10.8.247.196\t4,1'), ts.stdout);

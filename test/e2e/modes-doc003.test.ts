@@ -55,7 +55,7 @@ test.serial('IPIP Always: MTU 9001 underlay, tunl0 8981, every cross-node pair I
   const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
   const hops = await trace(rec, pod1, OUTSIDE);
   t.is(await prove(pod1, OUTSIDE, hops), undefined, renderTrace(pod1, OUTSIDE, hops));
-  t.regex(renderTrace(pod1, OUTSIDE, hops), /natOutgoing: 203\.0\.113\.10 is outside every IPPool, so nft table ip calico masquerades 172\.16\.158\.3 to 192\.168\.10\.101 \("ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random"\)/);
+  t.regex(renderTrace(pod1, OUTSIDE, hops), /natOutgoing: 203\.0\.113\.10 is outside every IPPool, so nft table ip calico masquerades 172\.16\.158\.3 to 192\.168\.10\.101 \("ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random comment "cali:[^"]+""\)/);
   t.regex(renderTrace(pod1, OUTSIDE, hops), /\[outside .*\] 203\.0\.113\.10 receives it from 192\.168\.10\.101 with ttl 62/);
 });
 
@@ -106,6 +106,11 @@ test.serial('WireGuard: wireguard.cali mtu 8941 with one peer per node; only UDP
   const r = await verifyLab(rec, { pcapDir: `${pcapDir}/wireguard` });
   t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
   for (const p of r.pairs.filter((x) => !x.sameNode)) t.is(p.encapsulation, 'wireguard', `${p.from} > ${p.to}`);
+  // Path MTU per pair: wireguard.cali (9001 - 60) limits node-to-node pairs; pods made before the
+  // switch keep eth0 8981, which is what one node's pods still get between themselves.
+  t.is(pair(r, POD1, POD4).pathMtu, 8941, pair(r, POD1, POD4).mtuWhy);
+  t.regex(pair(r, POD1, POD4).mtuWhy, /wireguard\.cali 8941 = 9001 - 60/);
+  t.is(pair(r, POD1, '172.16.158.4').pathMtu, 8981);
 });
 
 test.serial('natOutgoing off: the outside host sees the pod IP and cannot answer', async (t) => {
