@@ -1,5 +1,5 @@
 // `calilab completion bash|zsh`: completes command names and topology files.
-export const COMMANDS = ['up', 'down', 'clean', 'run', 'verify', 'status', 'exec', 'ping', 'trace', 'mtu', 'patch', 'get', 'node', 'pod', 'ipam', 'stop-bird', 'start-bird', 'link', 'capture', 'graph', 'vm', 'completion'];
+export const COMMANDS = ['up', 'down', 'clean', 'run', 'verify', 'status', 'exec', 'ping', 'trace', 'mtu', 'patch', 'get', 'node', 'pod', 'ipam', 'stop-bird', 'start-bird', 'link', 'capture', 'doc', 'graph', 'vm', 'completion'];
 
 export function completion(shell: string): string {
   if (shell === 'zsh') {

@@ -1,7 +1,10 @@
 // calilab's command line: a thin layer over the lab, plan, verify and vm modules.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { renderHtml } from '../report/html.ts';
+import { renderSideBySide } from '../doc/compare.ts';
+import { DOC_TOPOLOGY, DOCS, type Golden } from '../doc/goldens.ts';
+import { compareDoc } from '../doc/run.ts';
 import { clusterSvg } from '../report/svg.ts';
 import { Command } from 'commander';
 import { useSystemPath } from '../kernel/system-path.ts';
@@ -32,7 +35,7 @@ import { EXIT, fail, green, note, progress, red, table } from './output.ts';
 import { resolveTarget } from './targets.ts';
 import { dot, mermaid } from './graph.ts';
 import { completion } from './completion.ts';
-import { bgpPeerRows, boxTable, ipamRows, nodeRows, nodeStatus, renderNodeStatus, wepRows } from './views.ts';
+import { bgpPeerRows, boxTable, ipamRows, ippoolRows, nodeRows, nodeStatus, renderNodeStatus, wepRows } from './views.ts';
 import { setNodeLink, startBirdAgain, stopBird } from '../lab/failures.ts';
 
 useSystemPath();
@@ -279,10 +282,7 @@ program.command('get')
     const pools = rec.topology.ipPools;
     if (o.output === 'json') return void process.stdout.write(JSON.stringify(pools, null, 2) + '\n');
     if (o.output === 'yaml') return void process.stdout.write(YAML.stringify(pools));
-    const rows = o.output === 'wide'
-      ? [['NAME', 'CIDR', 'NAT', 'IPIPMODE', 'VXLANMODE', 'DISABLED', 'DISABLEBGPEXPORT', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, String(p.natOutgoing), p.ipipMode, p.vxlanMode, String(p.disabled), 'false', 'all()'])]
-      : [['NAME', 'CIDR', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, 'all()'])];
-    process.stdout.write(table(rows));
+    process.stdout.write(table(ippoolRows(rec, o.output === 'wide')));
   });
 
 const nodeCmd = program.command('node').description('calicoctl node …');
@@ -413,6 +413,35 @@ program.command('mtu')
     process.stdout.write(`path MTU ${src.ip} -> ${dst}: ${r.pathMtu} (largest DF payload ${r.payload} + 28 bytes of IPv4 and ICMP headers)\n` +
       `why: ${why.why}\none byte above (ping -M do -s ${r.payload + 1}): ${r.aboveError}\n`);
     if (r.pathMtu !== why.mtu) process.exitCode = EXIT.verifyFailed;
+  });
+
+program.command('doc')
+  .argument('<file-or-number>', 'a source document (e.g. ../shared/docs/004_….txt) or its number (000-004)')
+  .option('--keep', "leave the document's lab up afterwards")
+  .option('--json', 'print the comparisons as JSON')
+  .description("follow a document on its lab: each capture it shows beside calilab's live output, marked match / differs")
+  .addHelpText('after', '\nExample:\n  sudo calilab doc 004\n  sudo calilab doc ../shared/docs/003_044173d9e280949f.txt --keep')
+  .action(async (what: string, o: { keep?: boolean; json?: boolean }) => {
+    const doc = basename(what).match(/^(\d{3})/)?.[1] as Golden['doc'] | undefined;
+    if (!doc || !DOCS.includes(doc)) throw new LabStateError(`calilab doc ${what}: name a document 000-004 (its file name starts with its number)`);
+    requireRoot('calilab doc');
+    const topo = loadTopology(DOC_TOPOLOGY[doc]);
+    let rec = listLabs().includes(topo.name) ? resolveLab(topo.name) : undefined;
+    if (!rec && !process.env.CALILAB_IN_VM && !(await probeDatapath()).ipip) {
+      note("this kernel has no ipip module: running the same command inside calilab's VM (Debian kernel)");
+      process.exitCode = (await runInVm({ argv: [process.execPath, process.argv[1], ...process.argv.slice(2)] })).exitCode;
+      return;
+    }
+    const started = !rec;
+    if (!rec) rec = (await upInterruptible(topo)).record;
+    try {
+      const results = await compareDoc(rec, doc);
+      if (o.json) process.stdout.write(JSON.stringify(results.map((r) => ({ id: r.golden.id, title: r.golden.title, source: r.golden.source, status: r.status, lines: r.lines })), null, 2) + '\n');
+      else process.stdout.write(results.map((r) => renderSideBySide(r)).join('\n') + `\ndoc ${doc} on lab ${topo.name}: ${results.filter((r) => r.status === 'match').length} match, ${results.filter((r) => r.status === 'known').length} with documented differences, ${results.filter((r) => r.status === 'differs').length} differ\n`);
+      process.exitCode = results.some((r) => r.status === 'differs') ? EXIT.verifyFailed : EXIT.ok;
+    } finally {
+      if (started && !o.keep) await down(topo.name);
+    }
   });
 
 program.command('graph')

@@ -74,3 +74,10 @@ export function nodeRows(rec: LabRecord, wide: boolean): string[][] {
 export function bgpPeerRows(rec: LabRecord): string[][] {
   return [['NAME', 'PEERIP', 'NODE', 'ASN'], ...rec.topology.bgp.peers.map((p) => [p.name, p.ip, '(global)', String(p.asNumber)])];
 }
+
+export function ippoolRows(rec: LabRecord, wide: boolean): string[][] {
+  const pools = rec.topology.ipPools;
+  return wide
+    ? [['NAME', 'CIDR', 'NAT', 'IPIPMODE', 'VXLANMODE', 'DISABLED', 'DISABLEBGPEXPORT', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, String(p.natOutgoing), p.ipipMode, p.vxlanMode, String(p.disabled), 'false', 'all()'])]
+    : [['NAME', 'CIDR', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, 'all()'])];
+}

@@ -1,0 +1,25 @@
+// Produces calilab's side of each golden on a running lab: the document's command run in the
+// target's namespace, or the calicoctl-style view calilab renders, then compares.
+import { bgpSessions } from '../bird/client.ts';
+import { table } from '../cli/output.ts';
+import { resolveTarget } from '../cli/targets.ts';
+import { ippoolRows, nodeStatus, renderNodeStatus } from '../cli/views.ts';
+import { nsExec } from '../kernel/exec.ts';
+import type { LabRecord } from '../lab/state.ts';
+import { compareCapture, type CaptureResult } from './compare.ts';
+import { GOLDENS, type Golden } from './goldens.ts';
+
+export async function liveOutput(rec: LabRecord, g: Golden): Promise<string> {
+  if (g.view === 'node-status') {
+    const n = rec.plan.nodes.find((x) => x.name === g.target)!;
+    return renderNodeStatus(true, nodeStatus(rec, n.name, await bgpSessions(n.bird.socket)));
+  }
+  if (g.view === 'ippool-wide') return table(ippoolRows(rec, true));
+  const t = resolveTarget(rec, g.target);
+  return nsExec(`doc ${g.id}`, t.netns, g.argv!);
+}
+
+export async function compareDoc(rec: LabRecord, doc: Golden['doc']): Promise<CaptureResult[]> {
+  const goldens = GOLDENS.filter((g) => g.doc === doc);
+  return Promise.all(goldens.map(async (g) => compareCapture(g, await liveOutput(rec, g))));
+}
