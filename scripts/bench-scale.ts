@@ -81,7 +81,11 @@ async function measure(label: string, nodes: number, reflectors: number): Promis
   const topo = generatedCluster(`bench-${label}`, nodes, reflectors);
   const floorTopo = { ...topo, name: `bench-${label}-floor` };
   const floor = await timeFloor(buildPlan(floorTopo));
-  const r = await up(topo);
+  const r = await up(topo).catch(async (e) => {
+    // Say why before up's rollback has removed the evidence (it already has: show the plan's first node).
+    console.log(`# ${label}: up failed: ${(e as Error).message}`);
+    throw e;
+  });
   try {
     const rec = r.record;
     const birds = rec.processes.filter((p) => p.what.startsWith('bird '));

@@ -1,6 +1,7 @@
 // `up` returns only when the control plane and the data plane agree: every BGP session is
 // Established (read from BIRD's socket, no process) and every remote block is in each node's
 // kernel table (one `ip -j route` per node once BIRD says so).
+import { existsSync, readFileSync } from 'node:fs';
 import { birdPeers } from '../bird/config.ts';
 import { bgpSessions } from '../bird/client.ts';
 import { ipJson, KernelError } from '../kernel/exec.ts';
@@ -57,5 +58,8 @@ export async function waitConverged(topo: Topology, plan: Plan, timeoutMs = 6000
     }
     await sleep(waiting.length && waiting[0].includes('lacks') ? 500 : 200);
   }
-  throw new KernelError('wait for BGP convergence', `not converged after ${timeoutMs / 1000} s: ${waiting.slice(0, 6).join('; ')}`);
+  // The first waiting node's own BIRD log says why (refused connections, hold timer, config).
+  const first = plan.nodes.find((n) => waiting[0]?.startsWith(`${n.name} `));
+  const log = first && existsSync(first.bird.log) ? readFileSync(first.bird.log, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
+  throw new KernelError('wait for BGP convergence', `not converged after ${timeoutMs / 1000} s: ${waiting.slice(0, 6).join('; ')}${log ? `; ${first!.name}'s BIRD log: ${log}` : ''}`);
 }
