@@ -32,6 +32,13 @@ export interface Golden {
   known?: LineNote[];
 }
 
+/** Doc 004's `route` resolved these names (the Vagrant machines' /etc/hosts). */
+const VAGRANT_HOSTS = { 'worker-node01': '10.0.0.11', 'worker-node02': '10.0.0.12', 'master-node': '10.0.0.10' };
+const VAGRANT_HOST_ONLY: LineNote[] = [
+  { pattern: '_gateway|^10\\.0\\.2\\.0 |^10\\.0\\.0\\.0 ', why: "Vagrant's NAT interface eth0 (default route, 10.0.2.0/24) and its host-only eth1 (the node subnet, here on eth0 with metric 100): calilab's node has one underlay interface" },
+  { pattern: 'docker0', why: 'Docker is not emulated' },
+];
+
 const NODE_ROUTE_HEADER = 'Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface';
 
 export const GOLDENS: Golden[] = [
@@ -166,7 +173,7 @@ Destination     Gateway         Genmask         Flags Metric Ref    Use Iface
   // ---- doc 004: Vagrant kubeadm cluster ----
   {
     doc: '004', id: '004-master-route', title: 'route on master-node', target: 'master-node', argv: ['route', '-n'], source: '004 lines 157-171',
-    names: { 'worker-node01': '10.0.0.11', 'worker-node02': '10.0.0.12', 'master-node': '10.0.0.10' },
+    names: VAGRANT_HOSTS,
     expected: `${NODE_ROUTE_HEADER}
 default         _gateway        0.0.0.0         UG    100    0        0 eth0
 10.0.0.0        0.0.0.0         255.255.255.0   U     0      0        0 eth1
@@ -181,10 +188,7 @@ _gateway        0.0.0.0         255.255.255.255 UH    100    0        0 eth0
 192.168.77.148  0.0.0.0         255.255.255.255 UH    0      0        0 cali3ad52b32597
 192.168.87.192  worker-node01   255.255.255.192 UG    0      0        0 tunl0
 192.168.158.0   worker-node02   255.255.255.192 UG    0      0        0 tunl0`,
-    hostOnly: [
-      { pattern: '_gateway|^10\\.0\\.2\\.0 |^10\\.0\\.0\\.0 ', why: "Vagrant's NAT interface eth0 (default route, 10.0.2.0/24) and its host-only eth1: calilab's node has one underlay interface" },
-      { pattern: 'docker0', why: 'Docker is not emulated' },
-    ],
+    hostOnly: VAGRANT_HOST_ONLY,
     known: [{ pattern: '^192\\.168\\.77\\.14[4-8] ', why: "the master's pods are not named in the document (kube-system pods), so their cali names differ" }],
   },
   {
@@ -203,7 +207,7 @@ _gateway        0.0.0.0         255.255.255.255 UH    100    0        0 eth0
   },
   {
     doc: '004', id: '004-node01-route', title: 'route on worker-node01', target: 'worker-node01', argv: ['route', '-n'], source: '004 lines 229-239',
-    names: { 'worker-node01': '10.0.0.11', 'worker-node02': '10.0.0.12', 'master-node': '10.0.0.10' },
+    names: VAGRANT_HOSTS,
     expected: `${NODE_ROUTE_HEADER}
 default         _gateway        0.0.0.0         UG    100    0        0 eth0
 10.0.0.0        0.0.0.0         255.255.255.0   U     0      0        0 eth1
@@ -215,10 +219,7 @@ _gateway        0.0.0.0         255.255.255.255 UH    100    0        0 eth0
 192.168.87.197  0.0.0.0         255.255.255.255 UH    0      0        0 cali5a8550e3af3
 192.168.87.198  0.0.0.0         255.255.255.255 UH    0      0        0 cali6d8ff9bc555
 192.168.158.0   worker-node02   255.255.255.192 UG    0      0        0 tunl0`,
-    hostOnly: [
-      { pattern: '_gateway|^10\\.0\\.2\\.0 |^10\\.0\\.0\\.0 ', why: "Vagrant's NAT interface eth0 and host-only eth1: calilab's node has one underlay interface" },
-      { pattern: 'docker0', why: 'Docker is not emulated' },
-    ],
+    hostOnly: VAGRANT_HOST_ONLY,
     known: [{ pattern: '^192\\.168\\.87\\.197 ', why: 'the pod at .197 is not named in the document, so its cali name differs' }],
   },
   {
