@@ -31,7 +31,7 @@ import { renderTrace, trace } from '../verify/trace.ts';
 import { pathMtu } from '../verify/mtu.ts';
 import { expectedMtu } from '../verify/facts.ts';
 import { runInVm } from '../vm/runner.ts';
-import { EXIT, fail, green, note, progress, red, table } from './output.ts';
+import { EXIT, fail, green, note, progress, red, running, table } from './output.ts';
 import { resolveTarget } from './targets.ts';
 import { dot, mermaid } from './graph.ts';
 import { completion } from './completion.ts';
@@ -63,7 +63,7 @@ async function upInterruptible(topo: Topology) {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await up(topo, progress);
+    return await up(topo, Object.assign((step: string, ms: number) => progress(step, ms), { start: running }));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -161,6 +161,7 @@ program.command('run')
     let report: VerifyReport = { ok: true, pairs: [], outside: [], pcaps: [], droppedByKernel: 0, timings: {} };
     try {
       if (o.verify) {
+        running(`verifying ${record.plan.workloads.length * (record.plan.workloads.length - 1)} pod pairs`);
         report = await verifyLab(record, { pcapDir: o.pcapDir ?? (o.keep ? undefined : 'out/pcap') });
         progress(`verified ${report.pairs.length} pairs`, report.timings.verify);
         if (o.html) writeHtml(o.html, record, report);
@@ -168,6 +169,7 @@ program.command('run')
     } finally {
       if (!o.keep) {
         const t = Date.now();
+        running('down');
         await down(topo.name);
         timings.down = Date.now() - t;
         progress('down', timings.down);
@@ -188,7 +190,9 @@ program.command('verify')
   .action(async (name: string | undefined, o: { json?: boolean; pcapDir?: string; html?: string }) => {
     requireRoot('calilab verify');
     const rec = resolveLab(name);
+    running(`verifying ${rec.plan.workloads.length * (rec.plan.workloads.length - 1)} pod pairs`);
     const report = await verifyLab(rec, { pcapDir: o.pcapDir });
+    progress(`verified ${report.pairs.length} pairs`, report.timings.verify);
     if (o.html) writeHtml(o.html, rec, report);
     printVerify(report, !!o.json);
     process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;

@@ -1,5 +1,7 @@
 // How calilab talks to a terminal: progress on stderr (results stay clean on stdout), colour
 // only on a TTY and never with NO_COLOR, and one exit code per kind of failure.
+import { Chalk } from 'chalk';
+import ora, { type Ora } from 'ora';
 import { BirdError } from '../bird/client.ts';
 import { KernelError } from '../kernel/exec.ts';
 import { PrivilegeError } from '../lab/lab.ts';
@@ -9,14 +11,26 @@ import { VmImageError } from '../vm/image.ts';
 
 export const EXIT = { ok: 0, verifyFailed: 1, badInput: 2, notRoot: 3, kernel: 4, lab: 5 } as const;
 
-const useColour = () => process.stderr.isTTY && !process.env.NO_COLOR;
-const paint = (code: number, s: string) => (useColour() ? `\x1b[${code}m${s}\x1b[0m` : s);
-export const green = (s: string) => paint(32, s);
-export const red = (s: string) => paint(31, s);
-export const dim = (s: string) => paint(2, s);
+// chalk paints (level 0 = plain text); ora draws the spinner of the step in progress, and only
+// on a terminal: logs and CI get one plain line per finished step.
+const useColour = () => !!process.stderr.isTTY && !process.env.NO_COLOR;
+const colours = () => new Chalk({ level: useColour() ? 1 : 0 });
+export const green = (s: string) => colours().green(s);
+export const red = (s: string) => colours().red(s);
+export const dim = (s: string) => colours().dim(s);
+
+let spinner: Ora | undefined;
+
+/** Shows `step` as running (a spinner with the step's name) until progress() reports it done. */
+export function running(step: string): void {
+  spinner ??= ora({ stream: process.stderr, isEnabled: !!process.stderr.isTTY && !process.env.CI, color: useColour() ? 'cyan' : false });
+  if (spinner.isEnabled) spinner.start(`${step}…`);
+}
 
 export function progress(step: string, ms: number): void {
-  process.stderr.write(`${green('✓')} ${step.padEnd(24)} ${dim(`${(ms / 1000).toFixed(2)} s`)}\n`);
+  const line = `${step.padEnd(24)} ${dim(`${(ms / 1000).toFixed(2)} s`)}`;
+  if (spinner?.isSpinning) spinner.stopAndPersist({ symbol: green('✓'), text: line });
+  else process.stderr.write(`${green('✓')} ${line}\n`);
 }
 
 export function note(msg: string): void {

@@ -14,7 +14,8 @@ import { startTor } from '../tor/daemon.ts';
 import { waitConverged } from './converge.ts';
 import { claimLab, readRecord, removeLabDir, writeRecord, type LabRecord } from './state.ts';
 
-export type StepReporter = (step: string, ms: number) => void;
+/** Called when a step finishes; `start`, when given, when it begins (the CLI's spinner). */
+export type StepReporter = ((step: string, ms: number) => void) & { start?: (step: string) => void };
 
 export interface UpResult {
   record: LabRecord;
@@ -28,6 +29,7 @@ export function requireRoot(what: string): void {
 }
 
 async function timed<T>(timings: Record<string, number>, step: string, report: StepReporter, fn: () => Promise<T>): Promise<T> {
+  report.start?.(step);
   const t = Date.now();
   const r = await fn();
   timings[step] = Date.now() - t;
