@@ -1,5 +1,6 @@
 // npm run bench: calilab's pcap decoder against tshark on the same generated 1,000,000-packet
-// IPIP pcap, in the same run, so the ratio is measured rather than remembered.
+// IPIP pcap, in the same run, so the ratio is measured rather than remembered; then (as root)
+// the scale benchmark, scripts/bench-scale.ts. `-- --decode-only`, `-- --sizes 10,25,…`.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { summarize } from '../src/capture/render.ts';
 import { ethernet, icmpEcho, ipv4 } from '../test/unit/packets.ts';
 
 $.verbose = false;
-const count = Number(process.argv[2] ?? 1_000_000);
+const args = process.argv.slice(2);
+const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'calilab-bench-'));
 const file = join(dir, 'ipip.pcap');
 try {
@@ -47,4 +49,14 @@ try {
   console.log(`ratio (tshark time / calilab time): ${(tsharkMs / oursMs).toFixed(1)}x decode, ${(tsharkMs / renderMs).toFixed(1)}x with summaries`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+if (!args.includes('--decode-only')) {
+  if (process.getuid?.() !== 0) {
+    console.log('# scale benchmark skipped: it builds namespaces and needs root (sudo npm run bench)');
+  } else {
+    const i = args.indexOf('--sizes');
+    console.log('\n# scale: generated clusters against the hand-written ip -batch floor');
+    await $({ stdio: 'inherit' })`node --import=tsx scripts/bench-scale.ts --sizes ${i >= 0 ? args[i + 1] : '10,25,50,100,200rr'}`;
+  }
 }

@@ -35,6 +35,7 @@ import { EXIT, fail, green, note, progress, red, running, table } from './output
 import { resolveTarget } from './targets.ts';
 import { dot, mermaid } from './graph.ts';
 import { completion } from './completion.ts';
+import { addExamples } from './examples.ts';
 import { bgpPeerRows, boxTable, ipamRows, ippoolRows, nodeRows, nodeStatus, renderNodeStatus, wepRows } from './views.ts';
 import { setNodeLink, startBirdAgain, stopBird } from '../lab/failures.ts';
 
@@ -498,4 +499,5 @@ program.command('vm')
     process.exitCode = r.exitCode;
   });
 
+addExamples(program);
 program.parseAsync(process.argv).catch(fail);

@@ -25,7 +25,7 @@ test('a bad topology exits 2 with one line per problem naming file, field and fi
 });
 
 test('every shipped topology plans cleanly, and graph draws it', async (t) => {
-  for (const f of ['calico-ipip-3node', 'kans-4node', 'kind-vxlan-3node', 'rr-4node']) {
+  for (const f of ['calico-ipip-3node', 'kans-4node', 'kind-vxlan-3node', 'rr-4node', 'vagrant-3node', 'tor-2rack']) {
     t.is((await calilab('up', `topologies/${f}.yaml`, '--dry-run')).exitCode, 0, f);
     const g = await calilab('graph', `topologies/${f}.yaml`, '-o', 'dot');
     t.regex(g.stdout, /^graph "[a-z0-9-]+" \{/, f);
@@ -39,4 +39,11 @@ test('completion scripts parse', async (t) => {
   const r = await calilab('completion', 'bash');
   t.is((await execa('bash', ['-n'], { input: r.stdout, reject: false })).exitCode, 0);
   t.regex((await calilab('completion', 'zsh')).stdout, /^#compdef calilab/);
+});
+
+test('every command\'s --help ends with examples', async (t) => {
+  const commands = ['up', 'down', 'clean', 'run', 'verify', 'status', 'exec', 'ping', 'patch', 'get', 'node status', 'pod add', 'pod del', 'ipam',
+    'stop-bird', 'start-bird', 'link', 'trace', 'mtu', 'doc', 'graph', 'completion', 'capture', 'vm'];
+  const helps = await Promise.all(commands.map((c) => calilab(...c.split(' '), '--help')));
+  commands.forEach((c, i) => t.regex(helps[i].stdout, /\nExamples?:\n {2}\S/, c));
 });
