@@ -56,7 +56,9 @@ export async function waitConverged(topo: Topology, plan: Plan, timeoutMs = 6000
       waiting = await routesIn(topo, plan);
       if (!waiting.length) return;
     }
-    await sleep(waiting.length && waiting[0].includes('lacks') ? 500 : 200);
+    // Each poll asks every BIRD for its protocols: on a big cluster that load alone would starve
+    // the daemons (and their keepalives) on a small machine, so poll less often there.
+    await sleep(Math.max(waiting.length && waiting[0].includes('lacks') ? 500 : 200, plan.nodes.length * 40));
   }
   // The first waiting node's own BIRD log says why (refused connections, hold timer, config).
   const first = plan.nodes.find((n) => waiting[0]?.startsWith(`${n.name} `));
