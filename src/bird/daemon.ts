@@ -7,7 +7,19 @@ import type { BirdPaths } from './config.ts';
 export async function startBird(ns: string, paths: BirdPaths): Promise<number> {
   // bird forks into the background once its config parsed and its socket is listening.
   await nsExec(`start BIRD in ${ns}`, ns, ['bird', '-c', paths.config, '-s', paths.socket, '-P', paths.pidFile]);
-  return readPid(paths) ?? 0;
+  return waitForPid(paths.pidFile);
+}
+
+/** The daemon's child writes its pid file a moment after the parent has exited (seen under
+ *  load in the VM: a pid of 0 would be recorded), so wait for it. */
+export async function waitForPid(pidFile: string, timeoutMs = 10000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const pid = readPid({ pidFile, config: '', socket: '', log: '' });
+    if (pid) return pid;
+    if (Date.now() > until) throw new Error(`${pidFile}: no pid after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export function readPid(paths: BirdPaths): number | undefined {

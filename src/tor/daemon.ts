@@ -3,7 +3,7 @@
 import { chownSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { execa } from 'execa';
 import { bgpSessions } from '../bird/client.ts';
-import { readPid, startBird } from '../bird/daemon.ts';
+import { startBird, waitForPid } from '../bird/daemon.ts';
 import { nsExec } from '../kernel/exec.ts';
 import type { TorPlan } from '../plan/plan.ts';
 
@@ -44,10 +44,9 @@ export async function startTor(tor: TorPlan, stateDir: string): Promise<TorProce
   await nsExec(`start FRR zebra in ${tor.ns}`, tor.ns, ['/usr/lib/frr/zebra', ...common, '-u', 'frr', '-g', 'frr', '-i', p.zebraPidFile, '-f', '/dev/null', '--log', `file:${p.dir}/zebra.log`]);
   // bgpd as root (-S skips the user switch); it reaches zebra over the zserv socket.
   await nsExec(`start FRR bgpd in ${tor.ns}`, tor.ns, ['/usr/lib/frr/bgpd', ...common, '-S', '-i', p.pidFile, '-f', p.config, '--log', `file:${p.log}`]);
-  const pid = (f: string) => readPid({ pidFile: f, config: '', socket: '', log: '' }) ?? 0;
   return [
-    { pid: pid(p.zebraPidFile), what: `frr zebra top-of-rack ${tor.name}`, marker: p.zebraPidFile },
-    { pid: pid(p.pidFile), what: `frr bgpd top-of-rack ${tor.name}`, marker: p.pidFile },
+    { pid: await waitForPid(p.zebraPidFile), what: `frr zebra top-of-rack ${tor.name}`, marker: p.zebraPidFile },
+    { pid: await waitForPid(p.pidFile), what: `frr bgpd top-of-rack ${tor.name}`, marker: p.pidFile },
   ];
 }
 

@@ -111,6 +111,11 @@ test.serial('WireGuard: wireguard.cali mtu 8941 with one peer per node; only UDP
   t.is(pair(r, POD1, POD4).pathMtu, 8941, pair(r, POD1, POD4).mtuWhy);
   t.regex(pair(r, POD1, POD4).mtuWhy, /wireguard\.cali 8941 = 9001 - 60/);
   t.is(pair(r, POD1, '172.16.158.4').pathMtu, 8981);
+  const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
+  const hops = await trace(rec, pod1, POD4);
+  t.is(await prove(pod1, POD4, hops), undefined, renderTrace(pod1, POD4, hops));
+  t.regex(renderTrace(pod1, POD4, hops), /encapsulates in WireGuard \(UDP 51820\): outer 192\.168\.10\.101 > 192\.168\.20\.100/);
+  t.regex(renderTrace(pod1, POD4, hops), /\(table 1\)/);
 });
 
 test.serial('natOutgoing off: the outside host sees the pod IP and cannot answer', async (t) => {

@@ -5,6 +5,8 @@ import { execa } from 'execa';
 import { down, up } from '../../src/lab/lab.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab } from '../../src/verify/verify.ts';
+import { prove } from '../../src/verify/prove.ts';
+import { renderTrace, trace } from '../../src/verify/trace.ts';
 import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
 
 const topo = testTopology('topologies/kind-vxlan-3node.yaml', 'kind');
@@ -38,6 +40,19 @@ test.serial('every cross-node pair is VXLAN with VNI 4096 between node IPs', asy
   const p = r.pairs.find((x) => x.from === '192.168.146.66' && x.to === '192.168.60.130')!;
   t.deepEqual(p.outer, { src: '172.18.0.3', dst: '172.18.0.2' });
   t.regex(p.evidence[0], /IP 172\.18\.0\.3\.\d+ > 172\.18\.0\.2\.4789: VXLAN, flags \[I\] \(0x08\), vni 4096: IP 192\.168\.146\.66 > 192\.168\.60\.130: ICMP echo request/);
+  t.is(p.pathMtu, 1450, p.mtuWhy);
+  t.regex(p.mtuWhy, /1500 underlay - 50 for VXLAN \(outer IPv4 20 \+ UDP 8 \+ VXLAN 8 \+ inner Ethernet 14\) = 1450/);
+  t.is(p.ttl, 62);
+});
+
+test.serial('trace --prove across VXLAN: the remote VTEP, the outer node addresses, every hop seen', async (t) => {
+  const src = rec.plan.workloads.find((w) => w.pod === 'multitool')!;
+  const hops = await trace(rec, src, '192.168.60.130');
+  t.is(await prove(src, '192.168.60.130', hops), undefined, renderTrace(src, '192.168.60.130', hops));
+  const text = renderTrace(src, '192.168.60.130', hops);
+  t.regex(text, /routes 192\.168\.60\.130 by 192\.168\.60\.128\/26 via 192\.168\.60\.128 dev vxlan\.calico onlink proto 80/);
+  t.regex(text, /encapsulates in VXLAN \(UDP 4789, VNI 4096\): outer 172\.18\.0\.3 > 172\.18\.0\.2/);
+  t.regex(text, /\[node pod-network-worker2\] vxlan\.calico decapsulates/);
 });
 
 test.serial('down leaves nothing', async (t) => {
