@@ -41,3 +41,10 @@ export function kernelFacts(): KernelFacts {
   const ipipLoaded = existsSync('/sys/module/ipip');
   return { tunl0Exists: ipipLoaded && !onlyInit };
 }
+
+/** The kernel's one ARP table serves every namespace and refuses new entries beyond gc_thresh3;
+ *  a lab that needs more never converges (peers stay in SYN-SENT, unresolved). */
+export function neighbourCapacity(): number {
+  const f = '/proc/sys/net/ipv4/neigh/default/gc_thresh3';
+  return existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : Infinity;
+}

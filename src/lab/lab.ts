@@ -5,10 +5,10 @@ import { execa } from 'execa';
 import { isOurProcess, readPid, startBird, stopProcess } from '../bird/daemon.ts';
 import { ipBatch, KernelError, nsExec } from '../kernel/exec.ts';
 import { applyFelix } from '../kernel/felix.ts';
-import { kernelFacts, loadModules, probeDatapath } from '../kernel/probe.ts';
+import { kernelFacts, loadModules, neighbourCapacity, probeDatapath } from '../kernel/probe.ts';
 import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
 import { nodeNs, outsideNs, podNs, routerNs } from '../plan/naming.ts';
-import { buildPlan, type Plan } from '../plan/plan.ts';
+import { buildPlan, neighbourEntries, type Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 import { startTor } from '../tor/daemon.ts';
 import { waitConverged } from './converge.ts';
@@ -54,6 +54,11 @@ export async function up(topo: Topology, report: StepReporter = () => {}): Promi
     throw new KernelError('check kernel', `this kernel cannot create ${missing} links (no ${missing} module); run calilab inside the VM: \`sudo npx calilab vm -- npx calilab ...\``);
   }
   const facts = kernelFacts();
+  const need = neighbourEntries(plan);
+  const cap = neighbourCapacity();
+  if (need > cap) {
+    throw new KernelError('check kernel', `lab ${topo.name} needs about ${need} ARP entries, but the kernel's table (shared by every namespace) holds ${cap}: raise it with \`sudo sysctl -w net.ipv4.neigh.default.gc_thresh3=${2 ** Math.ceil(Math.log2(need * 2))} net.ipv4.neigh.default.gc_thresh2=${2 ** Math.ceil(Math.log2(need))}\`, or run in calilab's VM, which does`);
+  }
   claimLab(topo.name);
   const record: LabRecord = { lab: topo.name, topologyFile: topo.file, createdAt: new Date().toISOString(), topology: topo, plan, processes: [] };
   writeRecord(record);

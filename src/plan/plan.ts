@@ -216,3 +216,12 @@ export function birdPaths(stateDir: string, node: string): BirdPaths {
   const dir = join(stateDir, 'bird');
   return { config: join(dir, `${node}.conf`), socket: join(dir, `${node}.ctl`), pidFile: join(dir, `${node}.pid`), log: join(dir, `${node}.log`) };
 }
+
+/** ARP entries a lab needs at most, all namespaces together: every node resolves every node
+ *  and gateway on its subnet, every pod its 169.254.1.1, every node each of its pods. */
+export function neighbourEntries(plan: Plan): number {
+  const perSubnet = new Map<string, number>();
+  for (const n of plan.nodes) perSubnet.set(n.subnet, (perSubnet.get(n.subnet) ?? 0) + 1);
+  const nodes = [...perSubnet.values()].reduce((a, k) => a + k * k, 0); // k-1 peers + the gateway, and the router's k
+  return nodes + 2 * plan.workloads.length;
+}

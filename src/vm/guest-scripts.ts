@@ -61,6 +61,9 @@ sysctl -q -w kernel.printk="1 4 1 7" 2>/dev/null
 # The VM's kernel is ours alone: keep new namespaces free of the fallback tunl0, so that pods
 # show eth0 as ifindex 2 (cali…@if2) as on the documents' hosts; calilab adds tunl0 to nodes.
 sysctl -q -w net.core.fb_tunnels_only_for_init_net=2
+# The ARP table is one for all namespaces, capped by gc_thresh3 (1024 by default): a 50-node
+# mesh alone needs 50 x 49 entries. The VM is ours, so lift the caps (calilab up checks them).
+sysctl -q -w net.ipv4.neigh.default.gc_thresh1=8192 net.ipv4.neigh.default.gc_thresh2=32768 net.ipv4.neigh.default.gc_thresh3=65536
 for m in $(cat $ctl/modules); do modprobe "$m" || echo "calilab-vm: modprobe $m failed" >&2; done
 mapfile -d '' -t envs < $ctl/env
 mapfile -d '' -t argv < $ctl/argv

@@ -104,3 +104,11 @@ test('route reflectors: clients peer only with reflectors', (t) => {
   t.deepEqual(birdPeers(topo, 'n2').map((p) => p.name), ['n1']);
   t.deepEqual(birdPeers(topo, 'n1').map((p) => [p.name, p.rrClient]), [['n2', true], ['n3', true]]);
 });
+
+test('ARP entries a lab needs: a 50-node mesh overflows the default 1024-entry table, doc 000 does not', async (t) => {
+  const { neighbourEntries } = await import('../../src/plan/plan.ts');
+  const { generatedCluster } = await import('../../scripts/bench-scale.ts');
+  t.is(neighbourEntries(buildPlan(doc000())), 3 * 3 + 2 * 5);
+  t.true(neighbourEntries(buildPlan(generatedCluster('big', 50))) > 1024);
+  t.true(neighbourEntries(buildPlan(generatedCluster('small', 25))) < 1024);
+});
