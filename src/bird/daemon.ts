@@ -15,14 +15,14 @@ export async function startBird(ns: string, paths: BirdPaths): Promise<number> {
 export async function waitForPid(pidFile: string, timeoutMs = 10000): Promise<number> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const pid = readPid({ pidFile, config: '', socket: '', log: '' });
+    const pid = readPid({ pidFile });
     if (pid) return pid;
     if (Date.now() > until) throw new Error(`${pidFile}: no pid after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-export function readPid(paths: BirdPaths): number | undefined {
+export function readPid(paths: Pick<BirdPaths, 'pidFile'>): number | undefined {
   if (!existsSync(paths.pidFile)) return undefined;
   const pid = Number(readFileSync(paths.pidFile, 'utf8').trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;

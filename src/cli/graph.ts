@@ -1,33 +1,11 @@
 // `calilab graph`: the cluster as Mermaid or Graphviz dot: subnets and the router, nodes with
 // their blocks and tunnel address, pods on their cali interfaces, BGP sessions (mesh or
 // reflectors) and the encapsulation between nodes.
-import { birdPeers } from '../bird/config.ts';
 import { buildPlan, type Plan } from '../plan/plan.ts';
+import { encapLabel, sessionPairs as sessions } from '../report/svg.ts';
 import type { Topology } from '../topology/types.ts';
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
-
-function encapLabel(topo: Topology): string {
-  const p = topo.ipPools.find((x) => !x.disabled) ?? topo.ipPools[0];
-  if (topo.wireguard) return 'WireGuard';
-  if (p.vxlanMode !== 'Never') return `VXLAN ${p.vxlanMode}`;
-  return `IPIP ${p.ipipMode}`;
-}
-
-function sessions(topo: Topology): [string, string][] {
-  const seen = new Set<string>();
-  const out: [string, string][] = [];
-  for (const n of topo.nodes) {
-    for (const p of birdPeers(topo, n.name)) {
-      const key = [n.name, p.name].sort().join('|');
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push([n.name, p.name]);
-      }
-    }
-  }
-  return out;
-}
 
 export function mermaid(topo: Topology, plan: Plan = buildPlan(topo)): string {
   const l = ['flowchart TB', `  router["router<br/>${topo.underlay.subnets.map((s) => s.gateway).join(', ')}"]`];

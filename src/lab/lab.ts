@@ -118,8 +118,9 @@ export async function down(lab: string): Promise<{ namespaces: number; processes
   // A top-of-rack daemon that forked before its pid reached lab.json is found by its pid file.
   const tor = rec?.plan.tor?.paths;
   for (const f of tor ? [tor.pidFile, tor.zebraPidFile].filter(Boolean) : []) {
-    const pid = readPid({ pidFile: f, config: '', socket: '', log: '' });
-    if (pid && !procs.some((p) => p.pid === pid)) procs.push({ pid, what: 'top-of-rack', marker: f === tor!.pidFile && rec!.plan.tor!.implementation === 'bird' ? tor!.config : f });
+    const pid = readPid({ pidFile: f });
+    // BIRD (-P) and FRR (-i) both carry their pid file on the command line.
+    if (pid && !procs.some((p) => p.pid === pid)) procs.push({ pid, what: 'top-of-rack', marker: f });
   }
   await Promise.all(procs.map(async (p) => {
     if (isOurProcess(p.pid, p.marker)) {

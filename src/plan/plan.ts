@@ -111,10 +111,18 @@ const UNDERLAY_METRIC = 100; // as NetworkManager installs them (doc 000's `rout
 /** The pod MTU Calico picks: the underlay less the largest overhead in use (IPIP 20 bytes of
  *  outer header, VXLAN 50, WireGuard 60). tunl0 itself is always underlay - 20. */
 export function tunnelMtu(topo: Topology): number {
+  return topo.underlay.mtu - ENCAP_OVERHEAD[clusterEncapsulation(topo)];
+}
+
+export type Tunnel = 'ipip' | 'vxlan' | 'wireguard';
+/** Bytes each encapsulation adds, and the device Calico sends it through. */
+export const ENCAP_OVERHEAD: Record<Tunnel, number> = { ipip: 20, vxlan: 50, wireguard: 60 };
+export const TUNNEL_DEVICE: Record<Tunnel, string> = { ipip: 'tunl0', vxlan: 'vxlan.calico', wireguard: 'wireguard.cali' };
+
+/** The encapsulation that sets the pod MTU: WireGuard, else the first enabled pool's VXLAN, else IPIP. */
+export function clusterEncapsulation(topo: Topology): Tunnel {
   const pool = topo.ipPools.find((p) => !p.disabled) ?? topo.ipPools[0];
-  if (topo.wireguard) return topo.underlay.mtu - 60;
-  if (pool.vxlanMode !== 'Never') return topo.underlay.mtu - 50;
-  return topo.underlay.mtu - 20;
+  return topo.wireguard ? 'wireguard' : pool.vxlanMode !== 'Never' ? 'vxlan' : 'ipip';
 }
 
 /** VXLAN pools give the block's first address to vxlan.calico instead of tunl0. */

@@ -14,6 +14,22 @@ export function encapLabel(topo: Topology): string {
   return `IPIP ${p.ipipMode}`;
 }
 
+/** Each BGP session once, as [node, peer name] (a peer may be the top-of-rack router). */
+export function sessionPairs(topo: Topology): [string, string][] {
+  const seen = new Set<string>();
+  const out: [string, string][] = [];
+  for (const n of topo.nodes) {
+    for (const p of birdPeers(topo, n.name)) {
+      const key = [n.name, p.name].sort().join('|');
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push([n.name, p.name]);
+      }
+    }
+  }
+  return out;
+}
+
 const COL = 190;
 const MAX_ARCS = 60; // beyond this a full mesh is a smear; say how many instead
 
@@ -55,16 +71,8 @@ export function clusterSvg(topo: Topology, plan: Plan = buildPlan(topo)): string
     });
   });
   // BGP sessions as arcs above the node row
-  const arcs: [number, number][] = [];
-  const seen = new Set<string>();
-  for (const n of topo.nodes) for (const p of birdPeers(topo, n.name)) {
-    const key = [n.name, p.name].sort().join('|');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const a = nodes.findIndex((m) => m.name === n.name);
-    const b = nodes.findIndex((m) => m.name === p.name);
-    if (b >= 0) arcs.push([a, b]);
-  }
+  const sessions = sessionPairs(topo);
+  const arcs = sessions.map(([a, b]) => [nodes.findIndex((m) => m.name === a), nodes.findIndex((m) => m.name === b)]).filter(([, b]) => b >= 0);
   if (arcs.length <= MAX_ARCS) {
     for (const [a, b] of arcs) {
       const xa = x(a) + 120;
@@ -73,7 +81,7 @@ export function clusterSvg(topo: Topology, plan: Plan = buildPlan(topo)): string
     }
   }
   const mode = topo.bgp.nodeToNodeMesh ? 'node-to-node mesh' : topo.bgp.routeReflectors.length ? `route reflectors ${topo.bgp.routeReflectors.join(', ')}` : 'no mesh';
-  text(10, height - 12, [`${topo.name}: ${encapLabel(topo)}; BGP ${mode}, ${seen.size} sessions${plan.tor ? ` + top-of-rack ${plan.tor.name}` : ''}${arcs.length > MAX_ARCS ? ' (arcs not drawn)' : ' (dashed)'}`]);
+  text(10, height - 12, [`${topo.name}: ${encapLabel(topo)}; BGP ${mode}, ${sessions.length} sessions${plan.tor ? ` + top-of-rack ${plan.tor.name}` : ''}${arcs.length > MAX_ARCS ? ' (arcs not drawn)' : ' (dashed)'}`]);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

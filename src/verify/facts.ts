@@ -3,17 +3,17 @@
 // against real pings by verify and trace.
 import { subnetOf } from '../bird/config.ts';
 import type { WorkloadEndpoint } from '../plan/plan.ts';
-import { tunnelMtu } from '../plan/plan.ts';
+import { clusterEncapsulation, ENCAP_OVERHEAD, TUNNEL_DEVICE, tunnelMtu, type Tunnel } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 import type { PathKind } from './expect.ts';
 
 export const INITIAL_TTL = 64; // Linux's net.ipv4.ip_default_ttl
 
 /** Bytes each encapsulation adds in front of the pod's packet. */
-export const OVERHEAD: Record<'ipip' | 'vxlan' | 'wireguard', { bytes: number; parts: string }> = {
-  ipip: { bytes: 20, parts: 'outer IPv4 20' },
-  vxlan: { bytes: 50, parts: 'outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14' },
-  wireguard: { bytes: 60, parts: 'outer IPv4 20 + UDP 8 + WireGuard 32' },
+export const OVERHEAD: Record<Tunnel, { bytes: number; parts: string }> = {
+  ipip: { bytes: ENCAP_OVERHEAD.ipip, parts: 'outer IPv4 20' },
+  vxlan: { bytes: ENCAP_OVERHEAD.vxlan, parts: 'outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14' },
+  wireguard: { bytes: ENCAP_OVERHEAD.wireguard, parts: 'outer IPv4 20 + UDP 8 + WireGuard 32' },
 };
 
 export interface TtlFact {
@@ -57,13 +57,10 @@ export interface MtuFact {
 export function expectedMtu(topo: Topology): MtuFact {
   const mtu = tunnelMtu(topo);
   const u = topo.underlay.mtu;
-  const pool = topo.ipPools.find((p) => !p.disabled) ?? topo.ipPools[0];
-  const kind = topo.wireguard ? 'wireguard' : pool.vxlanMode !== 'Never' ? 'vxlan' : 'ipip';
+  const kind = clusterEncapsulation(topo);
   const o = OVERHEAD[kind];
   return { mtu, why: `the pod's eth0 MTU: ${u} underlay - ${o.bytes} for ${kind === 'ipip' ? 'IPIP' : kind === 'vxlan' ? 'VXLAN' : 'WireGuard'} (${o.parts}) = ${mtu}` };
 }
-
-const TUNNEL_DEVICE = { ipip: 'tunl0', vxlan: 'vxlan.calico', wireguard: 'wireguard.cali' } as const;
 
 /**
  * One pair's path MTU: the smaller of the pods' eth0 MTUs (fixed when the pod was created: a

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { contains, parseCidr, parseIp } from '../ipam/cidr.ts';
 import type { LabRecord } from '../lab/state.ts';
 import { outsideNs, routerNs, routerPort, subnetBridge } from '../plan/naming.ts';
-import { POD_GATEWAY, type NodePlan, type WorkloadEndpoint } from '../plan/plan.ts';
+import { POD_GATEWAY, TUNNEL_DEVICE, type NodePlan, type Tunnel, type WorkloadEndpoint } from '../plan/plan.ts';
 import { INITIAL_TTL } from './facts.ts';
 
 /** An interface counter that a packet on this hop moves. */
@@ -56,7 +56,7 @@ async function matchingRoute(ns: string, dst: string): Promise<{ dst: string; pr
 }
 
 const describe = (g: RouteGet) => `${g.gateway ? `via ${g.gateway} ` : ''}dev ${g.dev}${g.flags?.includes('onlink') ? ' onlink' : ''}`;
-const TUNNEL_DEV = { ipip: 'tunl0', vxlan: 'vxlan.calico', wireguard: 'wireguard.cali' } as const;
+const TUNNEL_OF_DEVICE = new Map(Object.entries(TUNNEL_DEVICE).map(([t, dev]) => [dev, t as Tunnel]));
 
 export async function trace(rec: LabRecord, src: WorkloadEndpoint, dst: string): Promise<Hop[]> {
   const hops: Hop[] = [];
@@ -111,7 +111,7 @@ export async function trace(rec: LabRecord, src: WorkloadEndpoint, dst: string):
         { detail: { ttl }, probes: dstPod ? [{ ns: dstPod.netns, dev: 'eth0', dir: 'rx' }] : undefined });
       return hops;
     }
-    const encap = g.dev === 'tunl0' ? 'ipip' : g.dev === 'vxlan.calico' ? 'vxlan' : g.dev === 'wireguard.cali' ? 'wireguard' : 'none';
+    const encap = TUNNEL_OF_DEVICE.get(g.dev ?? '') ?? 'none';
     add(`node ${node.name}`, `routes ${dst} by ${route}${g.table && g.table !== 'main' ? ` (table ${g.table})` : ''} (ttl ${ttl})`,
       { detail: { route: m?.dst, gateway: g.gateway, dev: g.dev, onlink: g.flags?.includes('onlink'), protocol: m?.protocol, ttl }, probes: [{ ns: node.netns, dev: g.dev!, dir: 'tx' }] });
     let outerDst = g.gateway ?? (dstNode?.ip === dst ? dst : undefined);
@@ -161,9 +161,9 @@ export async function trace(rec: LabRecord, src: WorkloadEndpoint, dst: string):
       return hops;
     }
     if (encap !== 'none') {
-      add(`node ${next.name}`, `${TUNNEL_DEV[encap]} decapsulates: inner ${src.ip} > ${dst}, ttl still ${ttl}`, { detail: { ttl }, probes: [{ ns: next.netns, dev: TUNNEL_DEV[encap], dir: 'rx' }] });
+      add(`node ${next.name}`, `${TUNNEL_DEVICE[encap]} decapsulates: inner ${src.ip} > ${dst}, ttl still ${ttl}`, { detail: { ttl }, probes: [{ ns: next.netns, dev: TUNNEL_DEVICE[encap], dir: 'rx' }] });
     }
-    iif = encap === 'none' ? 'eth0' : TUNNEL_DEV[encap];
+    iif = encap === 'none' ? 'eth0' : TUNNEL_DEVICE[encap];
     node = next;
   }
   return hops;
