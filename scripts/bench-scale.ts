@@ -13,7 +13,7 @@ import { useSystemPath } from '../src/kernel/system-path.ts';
 import { buildPlan, type Plan } from '../src/plan/plan.ts';
 import { validateTopology } from '../src/topology/validate.ts';
 import type { Topology } from '../src/topology/types.ts';
-import { ping } from '../src/verify/ping.ts';
+import { ping } from '../src/kernel/ping.ts';
 import { runInVm } from '../src/vm/runner.ts';
 
 useSystemPath();

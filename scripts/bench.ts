@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { decodeFrame, LINKTYPE_ETHERNET } from '../src/capture/decode.ts';
-import { forEachPacket, writePcap } from '../src/capture/pcap.ts';
-import { summarize } from '../src/capture/render.ts';
+import { decodeFrame, LINKTYPE_ETHERNET } from '../src/packets/decode.ts';
+import { forEachPacket, writePcap } from '../src/packets/pcap.ts';
+import { summarize } from '../src/packets/render.ts';
 import { ethernet, icmpEcho, ipv4 } from '../test/unit/packets.ts';
 
 $.verbose = false;

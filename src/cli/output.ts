@@ -2,7 +2,7 @@
 // only on a TTY and never with NO_COLOR, and one exit code per kind of failure.
 import { Chalk } from 'chalk';
 import ora, { type Ora } from 'ora';
-import { BirdError } from '../bird/client.ts';
+import { BirdError } from '../kernel/bird-socket.ts';
 import { KernelError } from '../kernel/exec.ts';
 import { PrivilegeError } from '../lab/lab.ts';
 import { LabStateError } from '../lab/state.ts';

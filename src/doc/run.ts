@@ -1,9 +1,9 @@
 // Produces calilab's side of each golden on a running lab: the document's command run in the
 // target's namespace, or the calicoctl-style view calilab renders, then compares.
-import { bgpSessions } from '../bird/client.ts';
+import { bgpSessions } from '../kernel/bird-socket.ts';
 import { table } from '../cli/output.ts';
-import { resolveTarget } from '../cli/targets.ts';
-import { ippoolRows, nodeStatus, renderNodeStatus } from '../cli/views.ts';
+import { resolveTarget } from '../lab/targets.ts';
+import { ippoolRows, nodeStatus, renderNodeStatus } from '../calico/calicoctl/views.ts';
 import { nsExec } from '../kernel/exec.ts';
 import type { LabRecord } from '../lab/state.ts';
 import { compareCapture, type CaptureResult } from './compare.ts';

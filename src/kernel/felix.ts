@@ -5,7 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { felixCleanup, felixCreate, felixFdb, felixNft, wireguardConf, WIREGUARD, type FelixNode } from '../plan/felix.ts';
+import { felixCleanup, felixCreate, felixFdb, felixNft, wireguardConf, type FelixNode } from '../calico/felix/dataplane.ts';
+import { WIREGUARD } from '../calico/felix/encap.ts';
 import type { Plan } from '../plan/plan.ts';
 import { ipBatch, KernelError, nsExec } from './exec.ts';
 

@@ -2,8 +2,8 @@
 // Established (read from BIRD's socket, no process) and every remote block is in each node's
 // kernel table (one `ip -j route` per node once BIRD says so).
 import { existsSync, readFileSync } from 'node:fs';
-import { birdPeers } from '../bird/config.ts';
-import { bgpSessions } from '../bird/client.ts';
+import { birdPeers } from '../calico/confd/bird-config.ts';
+import { bgpSessions } from '../kernel/bird-socket.ts';
 import { ipJson, KernelError } from '../kernel/exec.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';

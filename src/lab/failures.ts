@@ -1,5 +1,5 @@
 // Failures on a running lab: a node's BIRD stopped and started, a node cut off the underlay.
-import { readPid, startBird, stopProcess } from '../bird/daemon.ts';
+import { readPid, startBird, stopProcess } from '../kernel/bird.ts';
 import { ip } from '../kernel/exec.ts';
 import { routerNs, routerPort } from '../plan/naming.ts';
 import { waitConverged } from './converge.ts';

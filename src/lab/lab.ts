@@ -2,7 +2,7 @@
 // step fails, removes everything it made before rethrowing with the failed step's name.
 import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { isOurProcess, readPid, startBird, stopProcess } from '../bird/daemon.ts';
+import { isOurProcess, readPid, startBird, stopProcess } from '../kernel/bird.ts';
 import { ipBatch, KernelError, nsExec } from '../kernel/exec.ts';
 import { applyFelix } from '../kernel/felix.ts';
 import { kernelFacts, loadModules, neighbourCapacity, probeDatapath } from '../kernel/probe.ts';
@@ -10,7 +10,7 @@ import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
 import { nodeNs, outsideNs, podNs, routerNs } from '../plan/naming.ts';
 import { buildPlan, neighbourEntries, type Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
-import { startTor } from '../tor/daemon.ts';
+import { startTor } from '../kernel/tor.ts';
 import { waitConverged } from './converge.ts';
 import { claimLab, readRecord, removeLabDir, writeRecord, type LabRecord } from './state.ts';
 

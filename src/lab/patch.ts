@@ -2,7 +2,7 @@
 // felixconfiguration default -p '{"spec":{"wireguardEnabled":true}}'`. The namespaces stay; BIRD
 // re-reads its regenerated config (`configure` on its socket) and the Felix layer reconciles.
 import { writeFileSync } from 'node:fs';
-import { birdCommand } from '../bird/client.ts';
+import { birdCommand } from '../kernel/bird-socket.ts';
 import { applyFelix } from '../kernel/felix.ts';
 import { buildPlan, type Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';

@@ -4,8 +4,8 @@
 // namespace (and with it the veth and the /32). Nothing else is rebuilt.
 import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { birdCommand } from '../bird/client.ts';
-import { contains, formatCidr, isIPv4, networkOf, parseCidr, parseIp } from '../ipam/cidr.ts';
+import { birdCommand } from '../kernel/bird-socket.ts';
+import { contains, formatCidr, isIPv4, networkOf, parseCidr, parseIp } from '../net/ipv4.ts';
 import { ipBatch, nsExec } from '../kernel/exec.ts';
 import { applyFelix } from '../kernel/felix.ts';
 import { kernelFacts } from '../kernel/probe.ts';

@@ -6,11 +6,6 @@ export const IFNAMSIZ = 15;
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
-/** Calico's CNI plugin: "cali" + the first 11 hex digits of sha1("<namespace>.<pod>"). */
-export function caliName(namespace: string, pod: string): string {
-  return 'cali' + sha1(`${namespace}.${pod}`).slice(0, 11);
-}
-
 export const routerNs = (lab: string) => `${lab}-router`;
 export const nodeNs = (lab: string, node: string) => `${lab}-node-${node}`;
 /** Kubernetes namespaces cannot hold a dot, so "<namespace>.<pod>" is unambiguous. */

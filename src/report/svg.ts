@@ -1,7 +1,7 @@
 // The cluster as a self-contained SVG (no Graphviz needed): the router on top, one bar per
 // underlay subnet, nodes on their subnet with tunnel address and blocks, pods under their node,
 // and the BGP sessions as dashed arcs between nodes (or to the top-of-rack router).
-import { birdPeers } from '../bird/config.ts';
+import { birdPeers } from '../calico/confd/bird-config.ts';
 import { buildPlan, type Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 

@@ -3,7 +3,7 @@
 // namespace and interface names and ip(8) batch words, so their alphabet is strict.
 import {
   cidrProblem, contains, formatCidr, inside, isIPv4, isTestNet, networkOf, overlaps, parseCidr, parseIp, type Cidr,
-} from '../ipam/cidr.ts';
+} from '../net/ipv4.ts';
 import { ENCAP_MODES, type Bgp, type BgpPeer, type IPPool, type Node, type OutsideHost, type Pod, type Subnet, type Topology } from './types.ts';
 
 export interface Problem {

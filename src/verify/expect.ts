@@ -1,8 +1,8 @@
 // What Calico would do with a packet between two pods: the encapsulation on the underlay, and
 // whether it can arrive at all (Never mode across a router that lacks pod routes cannot).
-import { subnetOf } from '../bird/config.ts';
-import { contains, parseCidr, parseIp } from '../ipam/cidr.ts';
-import type { Encapsulation } from '../capture/decode.ts';
+import { subnetOf } from '../topology/query.ts';
+import { contains, parseCidr, parseIp } from '../net/ipv4.ts';
+import type { Encapsulation } from '../packets/decode.ts';
 import type { WorkloadEndpoint } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 

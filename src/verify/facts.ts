@@ -1,9 +1,9 @@
 // The arithmetic behind two numbers users ask about: the TTL a pod sees from a peer, and the
 // path MTU between two pods. Pure: computed from the topology and the path kind, then checked
 // against real pings by verify and trace.
-import { subnetOf } from '../bird/config.ts';
+import { subnetOf } from '../topology/query.ts';
 import type { WorkloadEndpoint } from '../plan/plan.ts';
-import { clusterEncapsulation, ENCAP_OVERHEAD, TUNNEL_DEVICE, tunnelMtu, type Tunnel } from '../plan/plan.ts';
+import { clusterEncapsulation, ENCAP_OVERHEAD, TUNNEL_DEVICE, tunnelMtu, type Tunnel } from '../calico/felix/encap.ts';
 import type { Topology } from '../topology/types.ts';
 import type { PathKind } from './expect.ts';
 

@@ -4,7 +4,7 @@
 // never a whole burst, and the counters are per direction, so replies never count as requests.
 import { ipJson } from '../kernel/exec.ts';
 import type { WorkloadEndpoint } from '../plan/plan.ts';
-import { ping } from './ping.ts';
+import { ping } from '../kernel/ping.ts';
 import type { Hop } from './trace.ts';
 
 export const PROBES = 20;

@@ -5,10 +5,12 @@
 // Every hop names the interface counter that moves when a packet really takes it, so that
 // `--prove` (prove.ts) can mark it seen or not seen.
 import { execa } from 'execa';
-import { contains, parseCidr, parseIp } from '../ipam/cidr.ts';
+import { contains, parseCidr, parseIp } from '../net/ipv4.ts';
 import type { LabRecord } from '../lab/state.ts';
 import { outsideNs, routerNs, routerPort, subnetBridge } from '../plan/naming.ts';
-import { POD_GATEWAY, TUNNEL_DEVICE, type NodePlan, type Tunnel, type WorkloadEndpoint } from '../plan/plan.ts';
+import { POD_GATEWAY } from '../calico/cni/wiring.ts';
+import { TUNNEL_DEVICE, type Tunnel } from '../calico/felix/encap.ts';
+import type { NodePlan, WorkloadEndpoint } from '../plan/plan.ts';
 import { INITIAL_TTL } from './facts.ts';
 
 /** An interface counter that a packet on this hop moves. */

@@ -3,20 +3,20 @@
 // is then decided from the decoded packets, against what Calico would do (expect.ts).
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encapsulationOf, innermost, type Ipv4 } from '../capture/decode.ts';
-import { readPcap } from '../capture/pcap.ts';
-import { summarize } from '../capture/render.ts';
-import { startCapture, type Capture } from '../capture/tcpdump.ts';
+import { encapsulationOf, innermost, type Ipv4 } from '../packets/decode.ts';
+import { readPcap } from '../packets/pcap.ts';
+import { summarize } from '../packets/render.ts';
+import { startCapture, type Capture } from '../kernel/tcpdump.ts';
 import { ipJson } from '../kernel/exec.ts';
 import { writeRecord, type LabRecord } from '../lab/state.ts';
-import { contains, parseCidr, parseIp } from '../ipam/cidr.ts';
+import { contains, parseCidr, parseIp } from '../net/ipv4.ts';
 import { outsideNs } from '../plan/naming.ts';
-import { VXLAN } from '../plan/felix.ts';
+import { VXLAN } from '../calico/felix/encap.ts';
 import type { NodePlan } from '../plan/plan.ts';
 import { expectPath, type PathKind } from './expect.ts';
 import { expectedPathMtu, expectedTtl } from './facts.ts';
 import { pathMtu } from './mtu.ts';
-import { orderedPairs, ping, type Pair } from './ping.ts';
+import { orderedPairs, ping, type Pair } from '../kernel/ping.ts';
 
 export interface PairReport {
   from: string;

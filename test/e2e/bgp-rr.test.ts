@@ -1,13 +1,13 @@
 // Route reflection, calicoctl's views, and failures: BIRD stopped, a node cut off the underlay.
 import test from 'ava';
 import { execa } from 'execa';
-import { bgpSessions } from '../../src/bird/client.ts';
-import { boxTable, ipamRows, nodeStatus, renderNodeStatus, wepRows } from '../../src/cli/views.ts';
+import { bgpSessions } from '../../src/kernel/bird-socket.ts';
+import { boxTable, ipamRows, nodeStatus, renderNodeStatus, wepRows } from '../../src/calico/calicoctl/views.ts';
 import { down, up } from '../../src/lab/lab.ts';
 import { setNodeLink, startBirdAgain, stopBird } from '../../src/lab/failures.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab } from '../../src/verify/verify.ts';
-import { ping } from '../../src/verify/ping.ts';
+import { ping } from '../../src/kernel/ping.ts';
 import { addPod, deletePod, topologyWithoutPod, topologyWithPod } from '../../src/lab/pods.ts';
 import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
 

@@ -9,7 +9,7 @@ import { renderTrace, trace } from '../../src/verify/trace.ts';
 import { pathMtu } from '../../src/verify/mtu.ts';
 import { lostAt, PROBES, prove } from '../../src/verify/prove.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { ping } from '../../src/verify/ping.ts';
+import { ping } from '../../src/kernel/ping.ts';
 import { leftovers, requireDatapath, rootSnapshot, testTopology } from './lab-fixture.ts';
 
 const topo = testTopology('topologies/calico-ipip-3node.yaml', 'ipip3');

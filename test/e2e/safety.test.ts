@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { down, up } from '../../src/lab/lab.ts';
 import { labDir, readRecord } from '../../src/lab/state.ts';
 import { validateTopology } from '../../src/topology/validate.ts';
-import { ping } from '../../src/verify/ping.ts';
+import { ping } from '../../src/kernel/ping.ts';
 import { baseTopology, mutate, rng } from '../unit/fuzz-gen.ts';
 import { leftovers, requireDatapath, rootSnapshot, testTopology } from './lab-fixture.ts';
 

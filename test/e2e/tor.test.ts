@@ -3,10 +3,10 @@
 // FRR over eBGP, once with BIRD as an iBGP route reflector (no node-to-node mesh at all).
 import test from 'ava';
 import { execa } from 'execa';
-import { bgpSessions } from '../../src/bird/client.ts';
+import { bgpSessions } from '../../src/kernel/bird-socket.ts';
 import { down, up } from '../../src/lab/lab.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
-import { torSessionStates } from '../../src/tor/daemon.ts';
+import { torSessionStates } from '../../src/kernel/tor.ts';
 import { prove } from '../../src/verify/prove.ts';
 import { renderTrace, trace } from '../../src/verify/trace.ts';
 import { verifyLab } from '../../src/verify/verify.ts';

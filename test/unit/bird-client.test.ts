@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { birdCommand, bgpSessions, parseProtocols } from '../../src/bird/client.ts';
+import { birdCommand, bgpSessions, parseProtocols } from '../../src/kernel/bird-socket.ts';
 
 const SHOW = [
   '0001 BIRD 2.0.12 ready.',

@@ -3,9 +3,9 @@ import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFrame, encapsulationOf, innermost, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from '../../src/capture/decode.ts';
-import { PcapError, readPcap, writePcap } from '../../src/capture/pcap.ts';
-import { summarize } from '../../src/capture/render.ts';
+import { decodeFrame, encapsulationOf, innermost, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from '../../src/packets/decode.ts';
+import { PcapError, readPcap, writePcap } from '../../src/packets/pcap.ts';
+import { summarize } from '../../src/packets/render.ts';
 import { doc000Ipip, ethernet, icmpEcho, ipv4, sll, sll2, tcpSyn, udp, vxlan } from './packets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'calilab-decode-'));

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { allocate } from '../../src/ipam/ipam.ts';
+import { allocate } from '../../src/calico/ipam/ipam.ts';
 import { namespaceBatches, renderPlanText, rootBatch } from '../../src/plan/batch.ts';
 import { IFNAMSIZ } from '../../src/plan/naming.ts';
 import { buildPlan } from '../../src/plan/plan.ts';

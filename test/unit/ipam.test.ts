@@ -1,5 +1,5 @@
 import test from 'ava';
-import { allocate } from '../../src/ipam/ipam.ts';
+import { allocate } from '../../src/calico/ipam/ipam.ts';
 import { validateTopology, TopologyError } from '../../src/topology/validate.ts';
 import { doc000, minimal } from './helpers.ts';
 

@@ -1,9 +1,11 @@
 import test from 'ava';
-import { birdPeers, renderBirdConfig } from '../../src/bird/config.ts';
-import { allocate } from '../../src/ipam/ipam.ts';
+import { birdPeers, renderBirdConfig } from '../../src/calico/confd/bird-config.ts';
+import { allocate } from '../../src/calico/ipam/ipam.ts';
 import { namespaceBatches, rootBatch, sysctlArgs } from '../../src/plan/batch.ts';
-import { caliName, IFNAMSIZ, routerPort } from '../../src/plan/naming.ts';
-import { buildPlan, tunnelMtu } from '../../src/plan/plan.ts';
+import { caliName } from '../../src/calico/cni/wiring.ts';
+import { tunnelMtu } from '../../src/calico/felix/encap.ts';
+import { IFNAMSIZ, routerPort } from '../../src/plan/naming.ts';
+import { buildPlan } from '../../src/plan/plan.ts';
 import { validateTopology } from '../../src/topology/validate.ts';
 import { doc000, minimal } from './helpers.ts';
 

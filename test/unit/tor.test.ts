@@ -1,8 +1,8 @@
 import test from 'ava';
-import { renderBirdConfig } from '../../src/bird/config.ts';
+import { renderBirdConfig } from '../../src/calico/confd/bird-config.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
 import { loadTopology } from '../../src/topology/load.ts';
-import { renderFrr, renderTorBird, torPaths, torSessions } from '../../src/tor/config.ts';
+import { renderFrr, renderTorBird, torPaths, torSessions } from '../../src/router/tor.ts';
 
 const topo = () => loadTopology('topologies/tor-2rack.yaml');
 

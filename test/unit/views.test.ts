@@ -1,5 +1,5 @@
 import test from 'ava';
-import { boxTable, renderNodeStatus } from '../../src/cli/views.ts';
+import { boxTable, renderNodeStatus } from '../../src/calico/calicoctl/views.ts';
 
 test("node status renders doc 003's table byte for byte", (t) => {
   const out = renderNodeStatus(true, [

@@ -1,6 +1,6 @@
 // Resolves what the user names on the command line (a node, a pod, a pod IP, the router, an
 // outside host) to the namespace that emulates it.
-import { LabStateError, type LabRecord } from '../lab/state.ts';
+import { LabStateError, type LabRecord } from './state.ts';
 import { outsideNs, routerNs } from '../plan/naming.ts';
 
 export interface Target {

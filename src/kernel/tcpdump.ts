@@ -4,8 +4,8 @@
 // timeout and are lost at SIGINT (seen: a whole node's final pings missing). Snaplen 512 holds
 // every header calilab decodes (VXLAN's inner ICMP ends at byte 106).
 import { execa, type ResultPromise } from 'execa';
-import { KernelError } from '../kernel/exec.ts';
-import { readPcap, type DecodedPacket } from './pcap.ts';
+import { KernelError } from './exec.ts';
+import { readPcap, type DecodedPacket } from '../packets/pcap.ts';
 
 export interface Capture {
   ns: string;

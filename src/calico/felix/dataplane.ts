@@ -3,14 +3,11 @@
 // the natOutgoing MASQUERADE rule. Pure: the kernel layer (kernel/felix.ts) applies it, first
 // removing whatever an earlier mode left, so a live mode switch converges in place.
 import { createHash } from 'node:crypto';
-import { subnetOf } from '../bird/config.ts';
+import { subnetOf } from '../../topology/query.ts';
 import type { Allocation } from '../ipam/ipam.ts';
-import type { Topology } from '../topology/types.ts';
+import type { Topology } from '../../topology/types.ts';
+import { FELIX_PROTO, VXLAN, WIREGUARD } from './encap.ts';
 
-export const VXLAN = { dev: 'vxlan.calico', vni: 4096, port: 4789, overhead: 50 } as const;
-export const WIREGUARD = { dev: 'wireguard.cali', port: 51820, fwmark: '0x100000', table: 1, rulePriority: 99, overhead: 60 } as const;
-/** Felix's route protocol number: its routes show `proto 80`, BIRD's `proto bird`. */
-export const FELIX_PROTO = 80;
 
 export interface VxlanPeer {
   node: string;

@@ -2,9 +2,9 @@
 // its control socket, FRR (zebra installs the routes, bgpd speaks BGP) through vtysh.
 import { chownSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { execa } from 'execa';
-import { bgpSessions } from '../bird/client.ts';
-import { startBird, waitForPid } from '../bird/daemon.ts';
-import { nsExec } from '../kernel/exec.ts';
+import { bgpSessions } from './bird-socket.ts';
+import { startBird, waitForPid } from './bird.ts';
+import { nsExec } from './exec.ts';
 import type { TorPlan } from '../plan/plan.ts';
 
 export interface TorProcess {

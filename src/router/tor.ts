@@ -4,8 +4,8 @@
 // cluster's; with the same AS the router is an iBGP route reflector for the nodes. Either way it
 // installs the pod blocks in its own kernel table, so pod packets cross subnets unencapsulated
 // (ipipMode Never), doc 001's "peering with physical infrastructure". Pure: text only.
-import { subnetOf } from '../bird/config.ts';
-import { birdTimers } from '../bird/config.ts';
+import { birdTimers } from '../calico/confd/bird-config.ts';
+import { subnetOf } from '../topology/query.ts';
 import type { BgpPeer, Topology } from '../topology/types.ts';
 
 export interface TorSession {

@@ -2,9 +2,9 @@
 // device takes the first address of its first block, pods take the next free addresses, and a
 // node whose blocks are full claims another block. Blocks are claimed in pool order (Calico
 // picks at random; calilab is deterministic so that a topology always builds the same lab).
-import { contains, formatCidr, formatIp, parseCidr, parseIp, size, type Cidr } from './cidr.ts';
-import type { IPPool, Topology } from '../topology/types.ts';
-import { TopologyError } from '../topology/validate.ts';
+import { contains, formatCidr, formatIp, parseCidr, parseIp, size, type Cidr } from '../../net/ipv4.ts';
+import type { IPPool, Topology } from '../../topology/types.ts';
+import { TopologyError } from '../../topology/validate.ts';
 
 export interface Block {
   cidr: string;

@@ -1,9 +1,9 @@
 // calicoctl's views of a running lab, in calicoctl's formats: the bordered tables of
 // `node status` and `ipam show`, the plain columns of `get wep|nodes|bgppeers`.
-import { birdPeers } from '../bird/config.ts';
-import type { ProtocolRow } from '../bird/client.ts';
-import { size, parseCidr } from '../ipam/cidr.ts';
-import type { LabRecord } from '../lab/state.ts';
+import { birdPeers } from '../confd/bird-config.ts';
+import type { ProtocolRow } from '../../kernel/bird-socket.ts';
+import { size, parseCidr } from '../../net/ipv4.ts';
+import type { LabRecord } from '../../lab/state.ts';
 
 /** calicoctl's bordered table: centred headers, left-aligned cells, one space of padding. */
 export function boxTable(rows: string[][]): string {

@@ -1,8 +1,8 @@
 // Starts and stops BIRD inside a node namespace. Processes are found again by the pid file and
 // only signalled after their command line proves they are this lab's BIRD.
 import { existsSync, readFileSync } from 'node:fs';
-import { nsExec } from '../kernel/exec.ts';
-import type { BirdPaths } from './config.ts';
+import { nsExec } from './exec.ts';
+import type { BirdPaths } from '../calico/confd/bird-config.ts';
 
 export async function startBird(ns: string, paths: BirdPaths): Promise<number> {
   // bird forks into the background once its config parsed and its socket is listening.

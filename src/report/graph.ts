@@ -2,7 +2,7 @@
 // their blocks and tunnel address, pods on their cali interfaces, BGP sessions (mesh or
 // reflectors) and the encapsulation between nodes.
 import { buildPlan, type Plan } from '../plan/plan.ts';
-import { encapLabel, sessionPairs as sessions } from '../report/svg.ts';
+import { encapLabel, sessionPairs as sessions } from './svg.ts';
 import type { Topology } from '../topology/types.ts';
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');

@@ -4,9 +4,11 @@
 // Calico's BIRD fork does with krt_tunnel. Stock BIRD has no krt_tunnel; the same kernel route
 // (`<block> via <node> dev tunl0 proto bird onlink`) comes from setting onlink, ifname and gw,
 // in exactly that order (other orders install nothing or go via eth0: see calico-notes.md).
-import { contains, parseCidr, parseIp } from '../ipam/cidr.ts';
+import { join } from 'node:path';
+import { contains, parseCidr, parseIp } from '../../net/ipv4.ts';
 import type { Allocation } from '../ipam/ipam.ts';
-import type { IPPool, Topology } from '../topology/types.ts';
+import { subnetOf } from '../../topology/query.ts';
+import type { IPPool, Topology } from '../../topology/types.ts';
 
 export interface BirdPaths {
   config: string;
@@ -40,8 +42,10 @@ export function birdTimers(topo: Topology) {
   return { ...BIRD_TIMERS, connectRetry: 5, errorWait: [5, 30], hold: 60, keepalive: 20, scan: 10 } as const;
 }
 
-export function subnetOf(topo: Topology, ip: string) {
-  return topo.underlay.subnets.find((s) => contains(parseCidr(s.cidr), parseIp(ip)));
+/** Where a node's BIRD keeps its config, control socket, pid file and log. */
+export function birdPaths(stateDir: string, node: string): BirdPaths {
+  const dir = join(stateDir, 'bird');
+  return { config: join(dir, `${node}.conf`), socket: join(dir, `${node}.ctl`), pidFile: join(dir, `${node}.pid`), log: join(dir, `${node}.log`) };
 }
 
 const protoName = (prefix: string, ip: string) => `${prefix}_${ip.replaceAll('.', '_')}`;
