@@ -8,7 +8,7 @@ import { compareDoc } from '../doc/run.ts';
 import { clusterSvg } from '../report/svg.ts';
 import { Command } from 'commander';
 import { useSystemPath } from '../kernel/system-path.ts';
-import { execa } from 'execa';
+import { execInteractive } from '../kernel/exec.ts';
 import { bgpSessions } from '../kernel/bird-socket.ts';
 import { readPcap } from '../packets/pcap.ts';
 import { summarize } from '../packets/render.ts';
@@ -16,19 +16,20 @@ import { startCapture } from '../kernel/tcpdump.ts';
 import { isOurProcess } from '../kernel/bird.ts';
 import { kernelFacts, probeDatapath } from '../kernel/probe.ts';
 import { down, requireRoot, up } from '../lab/lab.ts';
-import { applyPatch, patchedTopology } from '../lab/patch.ts';
+import { applyPatch } from '../lab/patch.ts';
+import { patchedTopology, topologyWithoutPod, topologyWithPod } from '../lab/edits.ts';
 import { LabStateError, listLabs, resolveLab, type LabRecord } from '../lab/state.ts';
 import YAML from 'yaml';
 import { renderPlanText } from '../plan/batch.ts';
 import { buildPlan } from '../plan/plan.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/types.ts';
-import { ping } from '../kernel/ping.ts';
+
 import { verifyLab, type VerifyReport } from '../verify/verify.ts';
 import { lostAt, PROBES, prove } from '../verify/prove.ts';
-import { addPod, deletePod, topologyWithoutPod, topologyWithPod } from '../lab/pods.ts';
+import { addPod, deletePod } from '../lab/pods.ts';
 import { renderTrace, trace } from '../verify/trace.ts';
-import { pathMtu } from '../verify/mtu.ts';
+import { pathMtu, ping } from '../kernel/ping.ts';
 import { expectedMtu } from '../verify/facts.ts';
 import { runInVm } from '../vm/runner.ts';
 import { EXIT, fail, green, note, progress, red, running, table } from './output.ts';
@@ -232,8 +233,7 @@ program.command('exec')
   .action(async (target: string, cmd: string[], o: { lab?: string }) => {
     requireRoot('calilab exec');
     const t = resolveTarget(resolveLab(o.lab), target);
-    const r = await execa('ip', ['netns', 'exec', t.netns, ...cmd], { stdio: 'inherit', reject: false });
-    process.exitCode = r.exitCode ?? 1;
+    process.exitCode = await execInteractive(t.netns, cmd);
   });
 
 program.command('ping')

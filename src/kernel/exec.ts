@@ -49,3 +49,9 @@ export async function ipJson<T>(step: string, ns: string, args: string[]): Promi
   const out = await ip(step, ['-n', ns, '-j', ...args]);
   return (out.trim() ? JSON.parse(out) : []) as T;
 }
+
+/** `calilab exec`: a user's command inside a namespace, on the user's terminal; its exit code. */
+export async function execInteractive(ns: string, argv: string[]): Promise<number> {
+  const r = await execa('ip', ['netns', 'exec', ns, ...argv], { stdio: 'inherit', reject: false });
+  return r.exitCode ?? 1;
+}

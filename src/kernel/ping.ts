@@ -1,6 +1,5 @@
-// Pod-to-pod reachability: one ping process per ordered pair, all pairs at once.
+// ping(8) inside a namespace, and the path MTU by DF bisection (`ping -M do -s N`).
 import { execa } from 'execa';
-import type { Plan, WorkloadEndpoint } from '../plan/plan.ts';
 
 export interface PingResult {
   ok: boolean;
@@ -32,14 +31,29 @@ export async function ping(ns: string, dst: string, opts: { count?: number; time
   };
 }
 
-export interface Pair {
-  from: WorkloadEndpoint;
-  to: WorkloadEndpoint;
-  sameNode: boolean;
+export interface MtuResult {
+  payload: number; // largest ping -s that passes
+  pathMtu: number; // payload + 28 (IPv4 20 + ICMP 8)
+  aboveError: string; // what ping says one byte above
 }
 
-export function orderedPairs(plan: Plan): Pair[] {
-  return plan.workloads.flatMap((a) => plan.workloads.filter((b) => b !== a).map((b) => ({ from: a, to: b, sameNode: a.node === b.node })));
+async function passes(ns: string, dst: string, size: number): Promise<{ ok: boolean; out: string }> {
+  const r = await execa('ip', ['netns', 'exec', ns, 'ping', '-n', '-c', '1', '-W', '2', '-M', 'do', '-s', String(size), dst], {
+    reject: false,
+  });
+  return { ok: r.exitCode === 0, out: `${r.stdout}\n${r.stderr}` };
 }
 
-export const podLabel = (w: WorkloadEndpoint) => `${w.pod} (${w.ip} on ${w.node})`;
+export async function pathMtu(ns: string, dst: string, maxMtu = 9216): Promise<MtuResult> {
+  let lo = 0;
+  let hi = maxMtu - 28;
+  if (!(await passes(ns, dst, lo)).ok) throw new Error(`${dst} does not answer even a 0-byte ping`);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if ((await passes(ns, dst, mid)).ok) lo = mid;
+    else hi = mid - 1;
+  }
+  const above = await passes(ns, dst, lo + 1);
+  const err = above.out.split('\n').find((l) => /mtu|too long|Frag needed|message too long/i.test(l))?.trim() ?? above.out.trim().split('\n').pop() ?? '';
+  return { payload: lo, pathMtu: lo + 28, aboveError: err };
+}

@@ -1,10 +1,10 @@
 // Bringing a lab up and down. `up` records the plan before its first kernel change and, if any
 // step fails, removes everything it made before rethrowing with the failed step's name.
 import { writeFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { isOurProcess, readPid, startBird, stopProcess } from '../kernel/bird.ts';
 import { ipBatch, KernelError, nsExec } from '../kernel/exec.ts';
 import { applyFelix } from '../kernel/felix.ts';
+import { deleteNamespaces, liveNamespaces } from '../kernel/namespaces.ts';
 import { kernelFacts, loadModules, neighbourCapacity, probeDatapath } from '../kernel/probe.ts';
 import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
 import { nodeNs, outsideNs, podNs, routerNs } from '../plan/naming.ts';
@@ -98,8 +98,7 @@ export async function up(topo: Topology, report: StepReporter = () => {}): Promi
 
 /** Namespaces of a lab: the recorded plan's, else any that carry the lab's role prefixes. */
 async function labNamespaces(lab: string, plan?: Plan): Promise<string[]> {
-  const r = await execa('ip', ['-j', 'netns', 'list'], { reject: false });
-  const live: string[] = r.exitCode === 0 && r.stdout.trim() ? (JSON.parse(r.stdout) as { name: string }[]).map((n) => n.name) : [];
+  const live = await liveNamespaces();
   const ours = new Set(plan?.namespaces.map((n) => n.name) ?? []);
   const prefixes = [routerNs(lab), nodeNs(lab, ''), podNs(lab, '', '').slice(0, -1), outsideNs(lab, '')];
   return live.filter((n) => ours.has(n) || (!plan && prefixes.some((p) => n === p || n.startsWith(p))));
@@ -129,7 +128,7 @@ export async function down(lab: string): Promise<{ namespaces: number; processes
     }
   }));
   const namespaces = await labNamespaces(lab, rec?.plan);
-  if (namespaces.length) await execa('ip', ['-force', '-batch', '-'], { input: namespaces.map((n) => `netns del ${n}`).join('\n') + '\n', reject: false });
+  await deleteNamespaces(namespaces);
   removeLabDir(lab);
   return { namespaces: namespaces.length, processes };
 }

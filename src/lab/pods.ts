@@ -3,11 +3,11 @@
 // the pod namespace and its cali veth, the /32 route and proxy ARP; `pod del` removes the
 // namespace (and with it the veth and the /32). Nothing else is rebuilt.
 import { writeFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { birdCommand } from '../kernel/bird-socket.ts';
 import { contains, formatCidr, isIPv4, networkOf, parseCidr, parseIp } from '../net/ipv4.ts';
 import { ipBatch, nsExec } from '../kernel/exec.ts';
 import { applyFelix } from '../kernel/felix.ts';
+import { deleteNamespaces } from '../kernel/namespaces.ts';
 import { kernelFacts } from '../kernel/probe.ts';
 import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
 import { buildPlan, type Plan, type WorkloadEndpoint } from '../plan/plan.ts';
@@ -15,51 +15,8 @@ import type { Topology } from '../topology/types.ts';
 import { TopologyError, validateTopology } from '../topology/validate.ts';
 import { waitConverged } from './converge.ts';
 import { keepPodMtus } from './patch.ts';
+import type { PodSpec } from './edits.ts';
 import { writeRecord, type LabRecord } from './state.ts';
-
-export interface PodSpec {
-  name: string;
-  namespace: string;
-  node: string;
-  ip?: string;
-}
-
-/** The running lab's topology with every block and pod address pinned, so nothing moves. */
-function pinned(rec: LabRecord): Record<string, any> {
-  const raw = JSON.parse(JSON.stringify(rec.topology));
-  delete raw.file;
-  for (const n of raw.nodes) n.blocks = rec.plan.allocation.nodes.find((a) => a.node === n.name)!.blocks.map((b) => b.cidr);
-  for (const p of raw.pods) p.ip = rec.plan.allocation.pods.find((a) => a.name === p.name && a.namespace === p.namespace)!.ip;
-  return raw;
-}
-
-export function topologyWithPod(rec: LabRecord, pod: PodSpec): Topology {
-  const raw = pinned(rec);
-  if (raw.pods.some((p: PodSpec) => p.name === pod.name && p.namespace === pod.namespace)) {
-    throw new TopologyError(`pod add ${pod.name}`, [{ field: 'name', message: `pod ${pod.namespace}/${pod.name} already exists`, fix: 'pick another name, or `calilab pod del` it first' }]);
-  }
-  raw.pods.push({ name: pod.name, namespace: pod.namespace, node: pod.node, ...(pod.ip ? { ip: pod.ip } : {}) });
-  // A requested address outside the node's blocks: the node claims that address's block (when
-  // no other node holds it), as Calico's IPAM does for an IP annotation.
-  const node = raw.nodes.find((n: { name: string }) => n.name === pod.node);
-  const pool = pod.ip && isIPv4(pod.ip) ? raw.ipPools.find((p: { cidr: string }) => contains(parseCidr(p.cidr), parseIp(pod.ip!))) : undefined;
-  if (node && pool) {
-    const block = formatCidr({ network: networkOf(parseIp(pod.ip!), pool.blockSize), prefix: pool.blockSize });
-    const held = raw.nodes.some((n: { blocks: string[] }) => n.blocks.includes(block));
-    if (!held && !node.blocks.some((b: string) => contains(parseCidr(b), parseIp(pod.ip!)))) node.blocks.push(block);
-  }
-  return validateTopology(raw, `pod add ${pod.name}`);
-}
-
-export function topologyWithoutPod(rec: LabRecord, namespace: string, name: string): Topology {
-  const raw = pinned(rec);
-  const before = raw.pods.length;
-  raw.pods = raw.pods.filter((p: PodSpec) => !(p.name === name && p.namespace === namespace));
-  if (raw.pods.length === before) {
-    throw new TopologyError(`pod del ${name}`, [{ field: 'name', message: `no pod ${namespace}/${name}`, fix: `use one of: ${rec.plan.workloads.map((w) => `${w.namespace}/${w.pod}`).join(', ')}` }]);
-  }
-  return validateTopology(raw, `pod del ${name}`);
-}
 
 /** Only the plan objects that belong to workload `w`: its namespace, veth, address, routes, sysctls. */
 function podSlice(plan: Plan, w: WorkloadEndpoint): Plan {
@@ -103,7 +60,7 @@ export async function addPod(rec: LabRecord, topo: Topology, pod: PodSpec): Prom
     for (const [ns, lines] of namespaceBatches(slice, kernelFacts())) await ipBatch(`configure ${ns}`, lines, ns);
     for (const [ns, args] of sysctlArgs(slice)) await nsExec(`sysctls in ${ns}`, ns, ['sysctl', '-q', '-w', ...args]);
   } catch (e) {
-    await execa('ip', ['netns', 'del', w.netns], { reject: false });
+    await deleteNamespaces([w.netns]);
     rec.plan.namespaces = rec.plan.namespaces.filter((n) => n.name !== w.netns);
     writeRecord(rec);
     throw e;
@@ -116,7 +73,7 @@ export async function deletePod(rec: LabRecord, topo: Topology, namespace: strin
   const t = Date.now();
   const w = rec.plan.workloads.find((x) => x.pod === name && x.namespace === namespace)!;
   // Deleting the namespace deletes the veth pair, and the node's /32 route with its cali end.
-  await execa('ip', ['netns', 'del', w.netns]);
+  await deleteNamespaces([w.netns]);
   await reprogram(rec, topo, buildPlan(topo));
   return { ms: Date.now() - t };
 }

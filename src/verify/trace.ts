@@ -4,8 +4,8 @@
 // and encapsulation, the underlay hop, decapsulation and the last /32 to the cali interface.
 // Every hop names the interface counter that moves when a packet really takes it, so that
 // `--prove` (prove.ts) can mark it seen or not seen.
-import { execa } from 'execa';
 import { contains, parseCidr, parseIp } from '../net/ipv4.ts';
+import { masqueradeRuleIn, matchingRoute, neighbourMac, routeGet, type RouteGet } from '../kernel/routes.ts';
 import type { LabRecord } from '../lab/state.ts';
 import { outsideNs, routerNs, routerPort, subnetBridge } from '../plan/naming.ts';
 import { POD_GATEWAY } from '../calico/cni/wiring.ts';
@@ -31,30 +31,6 @@ export interface Hop {
   /** Set by --prove: every probe counted the probe packets. */
   seen?: boolean;
   counted?: Record<string, number>;
-}
-
-interface RouteGet {
-  type?: string;
-  dst: string;
-  gateway?: string;
-  dev?: string;
-  prefsrc?: string;
-  flags?: string[];
-  table?: string;
-}
-
-async function routeGet(ns: string, dst: string, extra: string[] = []): Promise<RouteGet | { error: string }> {
-  const r = await execa('ip', ['-n', ns, '-j', 'route', 'get', dst, ...extra], { reject: false });
-  if (r.exitCode !== 0) return { error: String(r.stderr).trim() };
-  return (JSON.parse(String(r.stdout)) as RouteGet[])[0];
-}
-
-/** The most specific route covering `dst`: the prefix and protocol doc 000 quotes. */
-async function matchingRoute(ns: string, dst: string): Promise<{ dst: string; protocol?: string; flags?: string[] } | undefined> {
-  const r = await execa('ip', ['-n', ns, '-j', 'route', 'show', 'match', dst], { reject: false });
-  const rows = r.exitCode === 0 ? (JSON.parse(String(r.stdout)) as { dst: string; protocol?: string; type?: string; flags?: string[] }[]) : [];
-  const len = (d: string) => (d === 'default' ? 0 : Number(d.split('/')[1] ?? 32));
-  return rows.filter((x) => x.type !== 'blackhole').sort((a, b) => len(b.dst) - len(a.dst))[0];
 }
 
 const describe = (g: RouteGet) => `${g.gateway ? `via ${g.gateway} ` : ''}dev ${g.dev}${g.flags?.includes('onlink') ? ' onlink' : ''}`;
@@ -83,8 +59,7 @@ export async function trace(rec: LabRecord, src: WorkloadEndpoint, dst: string):
   }
   add(`pod ${src.pod}`, `${src.ip} sends to ${dst} with ttl ${ttl}: route ${describe(g1)}, out of eth0 into ${src.interface}`,
     { detail: { gateway: g1.gateway, dev: g1.dev, src: g1.prefsrc, ttl }, probes: [{ ns: src.netns, dev: 'eth0', dir: 'tx' }] });
-  const neigh = await execa('ip', ['-n', src.netns, '-j', 'neigh', 'show', POD_GATEWAY], { reject: false });
-  const mac = (JSON.parse(String(neigh.stdout || '[]')) as { lladdr?: string }[])[0]?.lladdr;
+  const mac = await neighbourMac(src.netns, POD_GATEWAY);
   add(`node ${src.node}`, `${POD_GATEWAY} is answered by proxy ARP on ${src.interface}${mac ? ` (${mac})` : ''}: the node is the pod's next hop`,
     { detail: { proxyArp: true, mac }, probes: [{ ns: src.nodeNetns, dev: src.interface, dir: 'rx' }] });
 
@@ -169,13 +144,6 @@ export async function trace(rec: LabRecord, src: WorkloadEndpoint, dst: string):
     node = next;
   }
   return hops;
-}
-
-/** `nft` from the node's namespace: the table is per namespace. */
-async function masqueradeRuleIn(ns: string): Promise<string | undefined> {
-  const r = await execa('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'calico'], { reject: false });
-  if (r.exitCode !== 0) return undefined;
-  return String(r.stdout).split('\n').map((l) => l.trim()).find((l) => l.includes('masquerade'));
 }
 
 export function renderTrace(src: WorkloadEndpoint, dst: string, hops: Hop[]): string {

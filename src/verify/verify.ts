@@ -1,9 +1,8 @@
 // `verify`: every ordered pod pair pings once while tcpdump records every node (`-i any`, so
 // eth0, tunl0 and every cali interface at once, one process per node). Each pair's verdict
-// is then decided from the decoded packets, against what Calico would do (expect.ts).
+// is then decided from the decoded packets (judge.ts), against what Calico would do (expect.ts).
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encapsulationOf, innermost, type Ipv4 } from '../packets/decode.ts';
 import { readPcap } from '../packets/pcap.ts';
 import { summarize } from '../packets/render.ts';
 import { startCapture, type Capture } from '../kernel/tcpdump.ts';
@@ -11,147 +10,15 @@ import { ipJson } from '../kernel/exec.ts';
 import { writeRecord, type LabRecord } from '../lab/state.ts';
 import { contains, parseCidr, parseIp } from '../net/ipv4.ts';
 import { outsideNs } from '../plan/naming.ts';
-import { VXLAN } from '../calico/felix/encap.ts';
 import type { NodePlan } from '../plan/plan.ts';
-import { expectPath, type PathKind } from './expect.ts';
+import { expectPath } from './expect.ts';
+import { judge, seenPackets, type OutsideReport, type PairReport, type Seen, type VerifyReport } from './judge.ts';
 import { expectedPathMtu, expectedTtl } from './facts.ts';
-import { pathMtu } from './mtu.ts';
-import { orderedPairs, ping, type Pair } from '../kernel/ping.ts';
-
-export interface PairReport {
-  from: string;
-  to: string;
-  fromPod: string;
-  toPod: string;
-  fromNode: string;
-  toNode: string;
-  sameNode: boolean;
-  /** The pair behaved as Calico would: reachable with the expected path, or expected-unreachable. */
-  ok: boolean;
-  status: 'ok' | 'expected-unreachable' | 'failed';
-  reachable: boolean;
-  encapsulation?: PathKind;
-  expected: PathKind;
-  outer?: { src: string; dst: string };
-  inner?: { src: string; dst: string };
-  /** TTL of the echo reply as ping printed it, what Calico's path predicts, and why. */
-  ttl?: number;
-  ttlExpected: number;
-  ttlWhy: string;
-  /** Largest packet with DF set: proven by a DF ping of exactly this size passing and one byte more refused. */
-  pathMtu?: number;
-  mtuExpected: number;
-  mtuWhy: string;
-  /** Set when the measured path MTU differs from the arithmetic, with the likely reason. */
-  mtuNote?: string;
-  pcap: string;
-  /** The decoded packets that decided the verdict, as "node iface: summary" lines. */
-  evidence: string[];
-  error?: string;
-}
-
-export interface OutsideReport {
-  from: string;
-  fromPod: string;
-  fromNode: string;
-  to: string;
-  host: string;
-  ok: boolean;
-  status: 'ok' | 'expected-unreachable' | 'failed';
-  reachable: boolean;
-  natOutgoing: boolean;
-  /** The source address the outside host saw: the node IP when masqueraded. */
-  sourceSeen?: string;
-  expectedSource: string;
-  evidence: string[];
-  error?: string;
-}
-
-export interface VerifyReport {
-  ok: boolean;
-  pairs: PairReport[];
-  outside: OutsideReport[];
-  pcaps: string[];
-  /** Packets tcpdump reported dropped by the kernel, summed over all captures. */
-  droppedByKernel: number;
-  timings: Record<string, number>;
-}
-
-interface Seen {
-  node: string;
-  iface: string;
-  outer: Ipv4;
-  inner: Ipv4;
-  line: string;
-}
+import { pathMtu, ping } from '../kernel/ping.ts';
+import { orderedPairs, type Pair } from './pairs.ts';
 
 async function capturedPackets(node: NodePlan, file: string, ifnames: Map<number, string>): Promise<Seen[]> {
-  const { packets } = await readPcap(file);
-  const seen: Seen[] = [];
-  for (const p of packets) {
-    const n = p.frame.network;
-    if (n?.kind !== 'ipv4') continue;
-    const iface = ifnames.get(p.frame.ifindex ?? -1) ?? `if${p.frame.ifindex}`;
-    seen.push({ node: node.name, iface, outer: n, inner: innermost(n), line: `${node.name} ${iface} ${p.frame.direction ?? ''}: ${summarize(p.frame)}` });
-  }
-  return seen;
-}
-
-const isEcho = (s: Seen, src: string, dst: string, type: number) =>
-  s.inner.src === src && s.inner.dst === dst && s.inner.payload?.kind === 'icmp' && s.inner.payload.type === type;
-
-function judge(pair: Pair, exp: ReturnType<typeof expectPath>, reachable: boolean, all: Seen[], nodes: NodePlan[]): Omit<PairReport, 'from' | 'to' | 'fromPod' | 'toPod' | 'fromNode' | 'toNode' | 'sameNode' | 'pcap' | 'ttl' | 'ttlExpected' | 'ttlWhy' | 'pathMtu' | 'mtuExpected' | 'mtuWhy' | 'mtuNote'> {
-  const a = pair.from.ip;
-  const b = pair.to.ip;
-  const fromNode = nodes.find((n) => n.name === pair.from.node)!;
-  const toNode = nodes.find((n) => n.name === pair.to.node)!;
-  const mine = all.filter((s) => isEcho(s, a, b, 8) || isEcho(s, b, a, 0));
-  const onUnderlay = mine.filter((s) => s.iface === 'eth0');
-  const base = { expected: exp.encapsulation, reachable, evidence: mine.slice(0, 8).map((s) => s.line) };
-  const failed = (error: string, extra: object = {}) => ({ ...base, ...extra, ok: false, status: 'failed' as const, error });
-
-  if (!exp.reachable) {
-    if (reachable) return failed(`expected unreachable (${exp.why}) but the ping was answered`);
-    const req = onUnderlay.find((s) => s.node === fromNode.name && isEcho(s, a, b, 8));
-    if (!req) return failed('expected the request to leave the node unencapsulated, but no packet was seen on its eth0');
-    return { ...base, ok: true, status: 'expected-unreachable', encapsulation: encapsulationOf(req.outer), outer: { src: req.outer.src, dst: req.outer.dst }, inner: { src: a, dst: b }, error: `unreachable as expected: ${exp.why}` };
-  }
-  if (!reachable) return failed(`no echo reply (${exp.why})`);
-
-  if (exp.encapsulation === 'local') {
-    const onSrc = mine.some((s) => s.node === fromNode.name && s.iface === pair.from.interface && isEcho(s, a, b, 8));
-    const onDst = mine.some((s) => s.node === fromNode.name && s.iface === pair.to.interface && isEcho(s, a, b, 8));
-    if (onUnderlay.length) return failed(`same-node traffic on the underlay: ${onUnderlay[0].line}`);
-    if (!onSrc || !onDst) return failed(`request not seen on ${!onSrc ? pair.from.interface : pair.to.interface}`);
-    return { ...base, ok: true, status: 'ok', encapsulation: 'local', inner: { src: a, dst: b } };
-  }
-
-  const fromEth0 = all.filter((s) => s.node === fromNode.name && s.iface === 'eth0');
-  const toEth0 = all.filter((s) => s.node === toNode.name && s.iface === 'eth0');
-  if (exp.encapsulation === 'wireguard') {
-    if (onUnderlay.length) return failed(`pod address on the wire under WireGuard: ${onUnderlay[0].line}`);
-    const wg = fromEth0.find((s) => s.outer.payload?.kind === 'udp' && s.outer.payload.wireguard && s.outer.src === fromNode.ip && s.outer.dst === toNode.ip);
-    if (!wg) return failed(`no WireGuard UDP 51820 from ${fromNode.ip} to ${toNode.ip} on ${fromNode.name} eth0`);
-    return { ...base, evidence: [wg.line], ok: true, status: 'ok', encapsulation: 'wireguard', outer: { src: wg.outer.src, dst: wg.outer.dst } };
-  }
-  // Request and reply must both be on the wire; either end's eth0 capture proves them.
-  const req = fromEth0.find((s) => isEcho(s, a, b, 8)) ?? toEth0.find((s) => isEcho(s, a, b, 8));
-  const rep = fromEth0.find((s) => isEcho(s, b, a, 0)) ?? toEth0.find((s) => isEcho(s, b, a, 0));
-  if (!req || !rep) return failed(`echo ${!req ? 'request' : 'reply'} not seen on ${fromNode.name} or ${toNode.name} eth0`);
-  const observed = encapsulationOf(req.outer);
-  const outer = { src: req.outer.src, dst: req.outer.dst };
-  const inner = { src: req.inner.src, dst: req.inner.dst };
-  const extra = { encapsulation: observed, outer, inner };
-  if (observed !== exp.encapsulation) return failed(`expected ${exp.encapsulation} (${exp.why}), saw ${observed}: ${req.line}`, extra);
-  if (observed === 'vxlan') {
-    const u = req.outer.payload?.kind === 'udp' ? req.outer.payload : undefined;
-    if (u?.dport !== VXLAN.port || u.vxlan?.vni !== VXLAN.vni) return failed(`expected UDP ${VXLAN.port} with VNI ${VXLAN.vni}: ${req.line}`, extra);
-  }
-  if (observed !== 'none') {
-    if (outer.src !== fromNode.ip || outer.dst !== toNode.ip) return failed(`outer header ${outer.src} > ${outer.dst}, expected ${fromNode.ip} > ${toNode.ip}: ${req.line}`, extra);
-    if (rep.outer.src !== toNode.ip || rep.outer.dst !== fromNode.ip) return failed(`reply outer header ${rep.outer.src} > ${rep.outer.dst}, expected ${toNode.ip} > ${fromNode.ip}: ${rep.line}`, extra);
-  }
-  return { ...base, evidence: [req.line, rep.line], ok: true, status: 'ok', ...extra };
+  return seenPackets(node.name, (await readPcap(file)).packets, ifnames);
 }
 
 /** Two DF pings per reachable pair, all at once: the expected MTU must pass and one byte more
@@ -251,3 +118,5 @@ async function judgeOutside(rec: LabRecord, hosts: { name: string; ip: string; f
   }
   return out;
 }
+
+export type { OutsideReport, PairReport, VerifyReport } from './judge.ts';

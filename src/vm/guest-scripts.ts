@@ -54,6 +54,7 @@ reboot -f
 /** Runs inside the chroot with the host's bash: loads the datapath modules, runs argv. */
 export const GUEST_SCRIPT = `set -u
 ctl=/run/calilab-vm
+: > $ctl/booted
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 hostname calilab-vm
 ip link set lo up

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { modulePath, xzDecompress } from '../kernel/vm-host.ts';
 import { buildCpio, S_IFCHR, S_IFDIR, S_IFREG, type CpioEntry } from './cpio.ts';
 import { BOOT_MODULES, INIT_SCRIPT } from './guest-scripts.ts';
 
@@ -47,12 +47,7 @@ async function extractVmlinux(vmlinuz: string, dest: string): Promise<void> {
   const image = readFileSync(vmlinuz);
   const at = image.indexOf(XZ_MAGIC);
   if (at < 0) throw new VmImageError(`${vmlinuz}: no xz payload found; set CALILAB_VM_KERNEL to a Debian kernel`);
-  const { stdout } = await execa('xz', ['-dc', '--single-stream'], {
-    input: image.subarray(at),
-    encoding: 'buffer',
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  const elf = Buffer.from(stdout);
+  const elf = await xzDecompress(image.subarray(at));
   if (elf.readUInt32BE(0) !== 0x7f454c46) throw new VmImageError(`${vmlinuz}: payload is not an ELF vmlinux`);
   writeAtomically(dest, elf);
 }
@@ -61,11 +56,6 @@ function writeAtomically(dest: string, data: Buffer | string) {
   const tmp = `${dest}.${process.pid}.tmp`;
   writeFileSync(tmp, data);
   renameSync(tmp, dest);
-}
-
-async function modulePath(version: string, mod: string): Promise<string> {
-  const { stdout } = await execa('modinfo', ['-k', version, '-n', mod]);
-  return stdout.trim();
 }
 
 async function buildInitramfs(version: string, dest: string): Promise<void> {

@@ -5,8 +5,8 @@
 import { createReadStream, existsSync, mkdtempSync, openSync, closeSync, constants, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { systemPath } from '../kernel/system-path.ts';
+import { makeFifos, runQemu } from '../kernel/vm-host.ts';
 import { GUEST_SCRIPT } from './guest-scripts.ts';
 import { prepareImage, VmImageError } from './image.ts';
 
@@ -85,7 +85,7 @@ export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
     writeFileSync(join(ctl, 'guest.sh'), GUEST_SCRIPT);
     const out = join(ctl, 'stdout.fifo');
     const err = join(ctl, 'stderr.fifo');
-    await execa('mkfifo', [out, err]);
+    await makeFifos([out, err]);
     const consoleLog = join(ctl, 'console.log');
     const accel = opts.accel ?? (process.env.CALILAB_VM_ACCEL as Accel | undefined) ?? 'tcg';
     const args = [
@@ -108,19 +108,13 @@ export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
       pump(out, opts.onStdout ?? ((c) => process.stdout.write(c))),
       pump(err, opts.onStderr ?? ((c) => process.stderr.write(c))),
     ];
-    let firstOutput = 0;
+    // The guest touches ctl/booted as its first act: boot time is QEMU's start to that file.
+    const qemuStart = Date.now();
+    let booted = 0;
     const bootWatch = setInterval(() => {
-      if (!firstOutput && existsSync(join(ctl, 'status'))) firstOutput = Date.now();
-    }, 500);
-    const qemu = execa('qemu-system-x86_64', args, {
-      reject: false,
-      timeout: opts.timeoutMs,
-      killSignal: 'SIGKILL',
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-    });
-    const res = await qemu;
+      if (!booted && existsSync(join(ctl, 'booted'))) booted = Date.now();
+    }, 100);
+    const res = await runQemu(args, opts.timeoutMs);
     clearInterval(bootWatch);
     releaseFifo(out);
     releaseFifo(err);
@@ -128,14 +122,13 @@ export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
     const log = existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '';
     const statusFile = join(ctl, 'status');
     if (!existsSync(statusFile)) {
-      const why = res.timedOut ? `timed out after ${opts.timeoutMs} ms` : `qemu exited ${res.exitCode}: ${String(res.stderr).trim()}`;
+      const why = res.timedOut ? `timed out after ${opts.timeoutMs} ms` : `qemu exited ${res.exitCode}: ${res.stderr.trim()}`;
       throw new VmImageError(`the VM did not report an exit status (${why}); console tail:\n${log.split('\n').slice(-15).join('\n')}`);
     }
     const exitCode = Number(readFileSync(statusFile, 'utf8').trim());
-    const bootMarker = log.match(/calilab-vm-boot-ms (\d+)/);
     return {
       exitCode,
-      bootMs: bootMarker ? Number(bootMarker[1]) : 0,
+      bootMs: booted ? booted - qemuStart : 0,
       totalMs: Date.now() - started,
       kernelVersion: image.kernelVersion,
       consoleLog: log,

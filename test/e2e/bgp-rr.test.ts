@@ -8,7 +8,8 @@ import { setNodeLink, startBirdAgain, stopBird } from '../../src/lab/failures.ts
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab } from '../../src/verify/verify.ts';
 import { ping } from '../../src/kernel/ping.ts';
-import { addPod, deletePod, topologyWithoutPod, topologyWithPod } from '../../src/lab/pods.ts';
+import { topologyWithoutPod, topologyWithPod } from '../../src/lab/edits.ts';
+import { addPod, deletePod } from '../../src/lab/pods.ts';
 import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
 
 const topo = testTopology('topologies/rr-4node.yaml', 'rr');

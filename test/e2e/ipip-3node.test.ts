@@ -6,7 +6,7 @@ import { down, up } from '../../src/lab/lab.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab } from '../../src/verify/verify.ts';
 import { renderTrace, trace } from '../../src/verify/trace.ts';
-import { pathMtu } from '../../src/verify/mtu.ts';
+import { pathMtu } from '../../src/kernel/ping.ts';
 import { lostAt, PROBES, prove } from '../../src/verify/prove.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { ping } from '../../src/kernel/ping.ts';

@@ -3,7 +3,8 @@
 import test from 'ava';
 import { execa } from 'execa';
 import { down, up } from '../../src/lab/lab.ts';
-import { applyPatch, patchedTopology } from '../../src/lab/patch.ts';
+import { patchedTopology } from '../../src/lab/edits.ts';
+import { applyPatch } from '../../src/lab/patch.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
 import { verifyLab, type VerifyReport } from '../../src/verify/verify.ts';
 import { renderTrace, trace } from '../../src/verify/trace.ts';

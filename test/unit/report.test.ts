@@ -10,7 +10,7 @@ import { renderHtml } from '../../src/report/html.ts';
 import { clusterSvg } from '../../src/report/svg.ts';
 import { expectPath } from '../../src/verify/expect.ts';
 import { expectedPathMtu, expectedTtl } from '../../src/verify/facts.ts';
-import { orderedPairs } from '../../src/kernel/ping.ts';
+import { orderedPairs } from '../../src/verify/pairs.ts';
 import type { VerifyReport } from '../../src/verify/verify.ts';
 import { doc000 } from './helpers.ts';
 

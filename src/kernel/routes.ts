@@ -1,0 +1,49 @@
+// The kernel's own answers about forwarding, read inside a namespace: `ip route get` (the
+// decision for one packet), the most specific route covering an address, a neighbour entry,
+// and the masquerade rule of natOutgoing's nftables table. trace walks a path with these.
+import { execa } from 'execa';
+
+export interface RouteGet {
+  type?: string;
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  prefsrc?: string;
+  flags?: string[];
+  table?: string;
+}
+
+export interface MatchedRoute {
+  dst: string;
+  protocol?: string;
+  type?: string;
+  flags?: string[];
+}
+
+/** `ip route get DST [from SRC iif IF]`: the route the kernel would take, or its refusal. */
+export async function routeGet(ns: string, dst: string, extra: string[] = []): Promise<RouteGet | { error: string }> {
+  const r = await execa('ip', ['-n', ns, '-j', 'route', 'get', dst, ...extra], { reject: false });
+  if (r.exitCode !== 0) return { error: String(r.stderr).trim() };
+  return (JSON.parse(String(r.stdout)) as RouteGet[])[0];
+}
+
+/** The most specific route covering `dst` (not a blackhole): the prefix and protocol doc 000 quotes. */
+export async function matchingRoute(ns: string, dst: string): Promise<MatchedRoute | undefined> {
+  const r = await execa('ip', ['-n', ns, '-j', 'route', 'show', 'match', dst], { reject: false });
+  const rows = r.exitCode === 0 ? (JSON.parse(String(r.stdout)) as MatchedRoute[]) : [];
+  const len = (d: string) => (d === 'default' ? 0 : Number(d.split('/')[1] ?? 32));
+  return rows.filter((x) => x.type !== 'blackhole').sort((a, b) => len(b.dst) - len(a.dst))[0];
+}
+
+/** The link-layer address a namespace resolved for `ip`, if any. */
+export async function neighbourMac(ns: string, ip: string): Promise<string | undefined> {
+  const r = await execa('ip', ['-n', ns, '-j', 'neigh', 'show', ip], { reject: false });
+  return (JSON.parse(String(r.stdout || '[]')) as { lladdr?: string }[])[0]?.lladdr;
+}
+
+/** The masquerade rule of `table ip calico` in a node namespace (nftables are per namespace). */
+export async function masqueradeRuleIn(ns: string): Promise<string | undefined> {
+  const r = await execa('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'calico'], { reject: false });
+  if (r.exitCode !== 0) return undefined;
+  return String(r.stdout).split('\n').map((l) => l.trim()).find((l) => l.includes('masquerade'));
+}
