@@ -1,7 +1,8 @@
 // Starts and stops BIRD inside a node namespace. Processes are found again by the pid file and
 // only signalled after their command line proves they are this lab's BIRD.
 import { existsSync, readFileSync } from 'node:fs';
-import { nsExec } from './exec.ts';
+import { notYet, ready, waitFor } from '../util/wait.ts';
+import { KernelError, nsExec } from './exec.ts';
 import type { BirdPaths } from '../calico/confd/bird-config.ts';
 
 export async function startBird(ns: string, paths: BirdPaths): Promise<number> {
@@ -12,14 +13,13 @@ export async function startBird(ns: string, paths: BirdPaths): Promise<number> {
 
 /** The daemon's child writes its pid file a moment after the parent has exited (seen under
  *  load in the VM: a pid of 0 would be recorded), so wait for it. */
-export async function waitForPid(pidFile: string, timeoutMs = 10000): Promise<number> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
+export function waitForPid(pidFile: string, timeoutMs = 10000): Promise<number> {
+  return waitFor(`wait for ${pidFile}`, () => {
     const pid = readPid({ pidFile });
-    if (pid) return pid;
-    if (Date.now() > until) throw new Error(`${pidFile}: no pid after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return pid ? ready(pid) : notYet('no pid written yet');
+  }, { timeoutMs, intervalMs: 50 }).catch((e) => {
+    throw new KernelError('start daemon', (e as Error).message, { cause: e });
+  });
 }
 
 export function readPid(paths: Pick<BirdPaths, 'pidFile'>): number | undefined {
@@ -44,8 +44,8 @@ export async function stopProcess(pid: number, marker: string, waitMs = 3000): P
   } catch {
     return;
   }
-  const until = Date.now() + waitMs;
-  while (Date.now() < until && isOurProcess(pid, marker)) await new Promise((r) => setTimeout(r, 50));
+  const gone = () => (isOurProcess(pid, marker) ? notYet('still running') : ready(true));
+  await waitFor(`stop ${pid}`, gone, { timeoutMs: waitMs, intervalMs: 50 }).catch(() => undefined);
   if (isOurProcess(pid, marker)) {
     try {
       process.kill(pid, 'SIGKILL');

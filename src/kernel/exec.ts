@@ -3,8 +3,8 @@
 import { execa, type Options } from 'execa';
 
 export class KernelError extends Error {
-  constructor(readonly step: string, message: string) {
-    super(`${step}: ${message}`);
+  constructor(readonly step: string, message: string, options?: ErrorOptions) {
+    super(`${step}: ${message}`, options);
     this.name = 'KernelError';
   }
 }
@@ -19,7 +19,7 @@ export async function run(step: string, file: string, args: string[], opts: Opti
     const r = await execa(file, args, opts.input === undefined ? { stdin: 'ignore', ...opts } : opts);
     return String(r.stdout ?? '');
   } catch (e) {
-    throw new KernelError(step, failure(e));
+    throw new KernelError(step, failure(e), { cause: e });
   }
 }
 
@@ -33,7 +33,7 @@ export async function ipBatch(step: string, lines: string[], ns?: string): Promi
     const msg = failure(e);
     const m = msg.match(/Command failed -:(\d+)/);
     const line = m ? ` (line ${m[1]}: "${lines[Number(m[1]) - 1]}")` : '';
-    throw new KernelError(step, `ip ${args.join(' ')} failed${line}: ${msg}`);
+    throw new KernelError(step, `ip ${args.join(' ')} failed${line}: ${msg}`, { cause: e });
   }
 }
 

@@ -4,6 +4,7 @@
 // timeout and are lost at SIGINT (seen: a whole node's final pings missing). Snaplen 512 holds
 // every header calilab decodes (VXLAN's inner ICMP ends at byte 106).
 import { execa, type ResultPromise } from 'execa';
+import { notYet, ready, waitFor } from '../util/wait.ts';
 import { KernelError } from './exec.ts';
 import { readPcap, type DecodedPacket } from '../packets/pcap.ts';
 
@@ -60,10 +61,14 @@ export async function startCapture(ns: string, file: string, opts: { iface?: str
  *  reply is in the file: the ring is read in order, so everything before it is there too. */
 async function sentinelSeen(ns: string, file: string, maxMs = 8000): Promise<void> {
   await execa('ip', ['netns', 'exec', ns, 'ping', '-n', '-c', '1', '-W', '1', '127.0.0.1'], { reject: false, stdin: 'ignore' });
-  const until = Date.now() + maxMs;
-  while (Date.now() < until) {
+  const isSentinel = (p: DecodedPacket) => {
+    const n = p.frame.network;
+    return n?.kind === 'ipv4' && n.src === '127.0.0.1' && n.payload?.kind === 'icmp' && n.payload.type === 0;
+  };
+  const probe = async () => {
     const { packets } = await readPcap(file).catch(() => ({ packets: [] as DecodedPacket[] }));
-    if (packets.some((p) => p.frame.network?.kind === 'ipv4' && p.frame.network.src === '127.0.0.1' && p.frame.network.payload?.kind === 'icmp' && p.frame.network.payload.type === 0)) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
+    return packets.some(isSentinel) ? ready(true) : notYet('sentinel reply not in the file yet');
+  };
+  // Past the deadline tcpdump is stopped anyway: what it wrote is all there is.
+  await waitFor(`capture in ${ns}`, probe, { timeoutMs: maxMs, intervalMs: 150 }).catch(() => undefined);
 }

@@ -7,8 +7,8 @@ import { bgpSessions } from '../kernel/bird-socket.ts';
 import { ipJson, KernelError } from '../kernel/exec.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
+import { notYet, ready, waitFor, WaitTimeout, type Poll } from '../util/wait.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function sessionsUp(topo: Topology, plan: Plan): Promise<string[]> {
   const waiting: string[] = [];
@@ -47,21 +47,29 @@ async function routesIn(topo: Topology, plan: Plan): Promise<string[]> {
   return missing;
 }
 
+async function convergence(topo: Topology, plan: Plan): Promise<Poll<true>> {
+  let waiting = await sessionsUp(topo, plan);
+  if (!waiting.length) waiting = await routesIn(topo, plan);
+  return waiting.length ? notYet(waiting.join('; ')) : ready(true);
+}
+
+/** The last lines of the first waiting node's BIRD log: why it waits (refused, hold timer, config). */
+function birdLogOf(plan: Plan, waiting: string): string {
+  const first = plan.nodes.find((n) => waiting.startsWith(`${n.name} `));
+  if (!first || !existsSync(first.bird.log)) return '';
+  const tail = readFileSync(first.bird.log, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  return `; ${first.name}'s BIRD log: ${tail}`;
+}
+
 export async function waitConverged(topo: Topology, plan: Plan, timeoutMs = 60000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let waiting: string[] = [];
-  while (Date.now() < until) {
-    waiting = await sessionsUp(topo, plan);
-    if (!waiting.length) {
-      waiting = await routesIn(topo, plan);
-      if (!waiting.length) return;
-    }
-    // Each poll asks every BIRD for its protocols: on a big cluster that load alone would starve
-    // the daemons (and their keepalives) on a small machine, so poll less often there.
-    await sleep(Math.max(waiting.length && waiting[0].includes('lacks') ? 500 : 200, plan.nodes.length * 40));
+  // Each poll asks every BIRD for its protocols: on a big cluster that load alone would starve
+  // the daemons (and their keepalives) on a small machine, so poll less often there.
+  const intervalMs = (waiting: string) => Math.max(waiting.includes('lacks') ? 500 : 200, plan.nodes.length * 40);
+  try {
+    await waitFor('wait for BGP convergence', () => convergence(topo, plan), { timeoutMs, intervalMs });
+  } catch (e) {
+    if (!(e instanceof WaitTimeout)) throw e;
+    const shown = e.waiting.split('; ').slice(0, 6).join('; ');
+    throw new KernelError('wait for BGP convergence', `not converged after ${timeoutMs / 1000} s: ${shown}${birdLogOf(plan, e.waiting)}`, { cause: e });
   }
-  // The first waiting node's own BIRD log says why (refused connections, hold timer, config).
-  const first = plan.nodes.find((n) => waiting[0]?.startsWith(`${n.name} `));
-  const log = first && existsSync(first.bird.log) ? readFileSync(first.bird.log, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
-  throw new KernelError('wait for BGP convergence', `not converged after ${timeoutMs / 1000} s: ${waiting.slice(0, 6).join('; ')}${log ? `; ${first!.name}'s BIRD log: ${log}` : ''}`);
 }

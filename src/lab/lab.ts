@@ -1,21 +1,16 @@
 // Bringing a lab up and down. `up` records the plan before its first kernel change and, if any
 // step fails, removes everything it made before rethrowing with the failed step's name.
-import { writeFileSync } from 'node:fs';
-import { isOurProcess, readPid, startBird, stopProcess } from '../kernel/bird.ts';
-import { ipBatch, KernelError, nsExec } from '../kernel/exec.ts';
-import { applyFelix } from '../kernel/felix.ts';
+import { isOurProcess, readPid, stopProcess } from '../kernel/bird.ts';
+import { KernelError } from '../kernel/exec.ts';
 import { deleteNamespaces, liveNamespaces } from '../kernel/namespaces.ts';
-import { kernelFacts, loadModules, neighbourCapacity, probeDatapath } from '../kernel/probe.ts';
-import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
+import { loadModules, neighbourCapacity, probeDatapath } from '../kernel/probe.ts';
 import { nodeNs, outsideNs, podNs, routerNs } from '../plan/naming.ts';
 import { buildPlan, neighbourEntries, type Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
-import { startTor } from '../kernel/tor.ts';
-import { waitConverged } from './converge.ts';
+import { reconcile, type StepReporter } from './reconcile.ts';
 import { claimLab, readRecord, removeLabDir, writeRecord, type LabRecord } from './state.ts';
 
-/** Called when a step finishes; `start`, when given, when it begins (the CLI's spinner). */
-export type StepReporter = ((step: string, ms: number) => void) & { start?: (step: string) => void };
+export type { StepReporter } from './reconcile.ts';
 
 export interface UpResult {
   record: LabRecord;
@@ -28,18 +23,21 @@ export function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) throw new PrivilegeError(`${what} changes network namespaces and needs root; run it with sudo`);
 }
 
-async function timed<T>(timings: Record<string, number>, step: string, report: StepReporter, fn: () => Promise<T>): Promise<T> {
-  report.start?.(step);
-  const t = Date.now();
-  const r = await fn();
-  timings[step] = Date.now() - t;
-  report(step, timings[step]);
-  return r;
-}
-
-/** Test hook (issue 8): CALILAB_FAIL_AT=<step> makes that step fail after it ran. */
-function faultPoint(step: string) {
-  if (process.env.CALILAB_FAIL_AT === step) throw new KernelError(step, 'failure injected by CALILAB_FAIL_AT');
+/** Refuses a lab this kernel cannot build: a missing tunnel module, or too small an ARP table. */
+async function checkKernel(topo: Topology, plan: Plan): Promise<void> {
+  await loadModules(['ipip', 'veth', 'bridge', 'vxlan', ...(topo.wireguard ? ['wireguard'] : [])]);
+  const support = await probeDatapath();
+  if (!support.ipip || (topo.wireguard && !support.wireguard)) {
+    const missing = !support.ipip ? 'ipip' : 'wireguard';
+    throw new KernelError('check kernel', `this kernel cannot create ${missing} links (no ${missing} module); run calilab inside the VM: \`sudo npx calilab vm -- npx calilab ...\``);
+  }
+  const need = neighbourEntries(plan);
+  const cap = neighbourCapacity();
+  if (need > cap) {
+    const t3 = 2 ** Math.ceil(Math.log2(need * 2));
+    const t2 = 2 ** Math.ceil(Math.log2(need));
+    throw new KernelError('check kernel', `lab ${topo.name} needs about ${need} ARP entries, but the kernel's table (shared by every namespace) holds ${cap}: raise it with \`sudo sysctl -w net.ipv4.neigh.default.gc_thresh3=${t3} net.ipv4.neigh.default.gc_thresh2=${t2}\`, or run in calilab's VM, which does`);
+  }
 }
 
 export async function up(topo: Topology, report: StepReporter = () => {}): Promise<UpResult> {
@@ -47,47 +45,15 @@ export async function up(topo: Topology, report: StepReporter = () => {}): Promi
   const started = Date.now();
   const timings: Record<string, number> = {};
   const plan = buildPlan(topo);
-  await loadModules(['ipip', 'veth', 'bridge', 'vxlan', ...(topo.wireguard ? ['wireguard'] : [])]);
-  const support = await probeDatapath();
-  if (!support.ipip || (topo.wireguard && !support.wireguard)) {
-    const missing = !support.ipip ? 'ipip' : 'wireguard';
-    throw new KernelError('check kernel', `this kernel cannot create ${missing} links (no ${missing} module); run calilab inside the VM: \`sudo npx calilab vm -- npx calilab ...\``);
-  }
-  const facts = kernelFacts();
-  const need = neighbourEntries(plan);
-  const cap = neighbourCapacity();
-  if (need > cap) {
-    throw new KernelError('check kernel', `lab ${topo.name} needs about ${need} ARP entries, but the kernel's table (shared by every namespace) holds ${cap}: raise it with \`sudo sysctl -w net.ipv4.neigh.default.gc_thresh3=${2 ** Math.ceil(Math.log2(need * 2))} net.ipv4.neigh.default.gc_thresh2=${2 ** Math.ceil(Math.log2(need))}\`, or run in calilab's VM, which does`);
-  }
+  await checkKernel(topo, plan);
   claimLab(topo.name);
+  // Recorded before the first kernel change, so that `down` always finds what `up` made.
   const record: LabRecord = { lab: topo.name, topologyFile: topo.file, createdAt: new Date().toISOString(), topology: topo, plan, processes: [] };
   writeRecord(record);
   try {
-    await timed(timings, 'namespaces and links', report, async () => {
-      await ipBatch('create namespaces and veths', rootBatch(plan));
-      faultPoint('namespaces');
-      const batches = namespaceBatches(plan, facts);
-      await Promise.all([...batches].map(([ns, lines]) => ipBatch(`configure ${ns}`, lines, ns)));
-      faultPoint('addresses');
-      await Promise.all([...sysctlArgs(plan)].map(([ns, args]) => nsExec(`sysctls in ${ns}`, ns, ['sysctl', '-q', '-w', ...args])));
-      faultPoint('sysctls');
-      await applyFelix(plan, true);
-      faultPoint('felix');
-    });
-    await timed(timings, 'BIRD started', report, async () => {
-      for (const n of plan.nodes) writeFileSync(n.bird.config, n.bird.text, { mode: 0o600 });
-      const pids = await Promise.all(plan.nodes.map((n) => startBird(n.netns, n.bird)));
-      plan.nodes.forEach((n, i) => record.processes.push({ pid: pids[i], what: `bird ${n.name}`, marker: n.bird.config }));
-      writeRecord(record);
-      if (plan.tor) {
-        record.processes.push(...await startTor(plan.tor, plan.stateDir));
-        writeRecord(record);
-      }
-      faultPoint('bird');
-    });
     // Big generated clusters (the scale benchmark) converge in minutes under TCG, not seconds.
-    await timed(timings, 'BGP converged', report, () => waitConverged(topo, plan, Math.max(60000, topo.nodes.length * 3000)));
-    faultPoint('converged');
+    const convergeMs = Math.max(60000, topo.nodes.length * 3000);
+    await reconcile(record, topo, plan, true, { report, timings, convergeMs });
   } catch (e) {
     await down(topo.name).catch(() => {});
     throw e;
@@ -107,7 +73,14 @@ async function labNamespaces(lab: string, plan?: Plan): Promise<string[]> {
 /** Removes every namespace, process and file of a lab. Idempotent. */
 export async function down(lab: string): Promise<{ namespaces: number; processes: number }> {
   requireRoot('calilab down');
-  const rec = readRecord(lab);
+  // A record that cannot be read still leaves the lab's namespaces findable by their prefixes.
+  const rec = (() => {
+    try {
+      return readRecord(lab);
+    } catch {
+      return undefined;
+    }
+  })();
   let processes = 0;
   const procs = [...(rec?.processes ?? [])];
   for (const n of rec?.plan.nodes ?? []) {

@@ -1,10 +1,11 @@
 // A lab's state directory (/run/calilab/<lab>, mode 0700): the plan, written before the first
 // kernel change so that `down` can always find what `up` made, the BIRD files, and pids.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateRoot } from '../plan/naming.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
+import { writeFileAtomic } from '../util/files.ts';
 
 export interface LabRecord {
   lab: string;
@@ -38,13 +39,35 @@ export function claimLab(lab: string): string {
   return dir;
 }
 
+/** Atomic (write + rename): a crash mid-write leaves the previous record, which `down` can read. */
 export function writeRecord(rec: LabRecord): void {
-  writeFileSync(recordFile(rec.lab), JSON.stringify(rec, null, 1), { mode: 0o600 });
+  writeFileAtomic(recordFile(rec.lab), JSON.stringify(rec, null, 1));
+}
+
+/** The record's shape, checked before anything trusts it (a record from an older calilab, or a
+ *  file edited by hand, is reported, not half-used). */
+function checkRecord(v: unknown, file: string): LabRecord {
+  const r = v as Partial<LabRecord> | null;
+  const missing = ['lab', 'topology', 'plan', 'processes'].filter((k) => !r || typeof r !== 'object' || !(k in r));
+  const plan = r?.plan as Partial<LabRecord['plan']> | undefined;
+  const planMissing = ['namespaces', 'nodes', 'workloads', 'allocation'].filter((k) => !plan || !(k in plan));
+  if (missing.length || planMissing.length || !Array.isArray(r?.processes)) {
+    const what = [...missing, ...planMissing.map((k) => `plan.${k}`)].join(', ') || 'processes';
+    throw new LabStateError(`${file}: not a calilab lab record (missing ${what}); remove the lab with \`calilab down --all\``);
+  }
+  return r as LabRecord;
 }
 
 export function readRecord(lab: string): LabRecord | undefined {
   const f = recordFile(lab);
-  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as LabRecord) : undefined;
+  if (!existsSync(f)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(f, 'utf8'));
+  } catch (e) {
+    throw new LabStateError(`${f}: unreadable lab record (${(e as Error).message}); remove the lab with \`calilab down ${lab}\``, { cause: e });
+  }
+  return checkRecord(parsed, f);
 }
 
 export function listLabs(): string[] {

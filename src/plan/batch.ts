@@ -2,6 +2,7 @@
 // namespace and veth (both ends created directly inside their namespaces, so nothing ever
 // appears in the root namespace), then one batch per namespace. Pure: the words come from
 // validated names only, and ip's own tokenizer (not a shell) reads them.
+import type { KernelObjects } from './objects.ts';
 import type { Plan } from './plan.ts';
 
 /** What the running kernel decides for us: does a new netns already hold the fallback tunl0? */
@@ -9,7 +10,7 @@ export interface KernelFacts {
   tunl0Exists: boolean;
 }
 
-export function rootBatch(plan: Plan): string[] {
+export function rootBatch(plan: KernelObjects): string[] {
   const lines = plan.namespaces.map((n) => `netns add ${n.name}`);
   for (const [a, b] of plan.veths) {
     const end = (e: typeof a) => `${e.name} mtu ${e.mtu}${e.mac ? ` address ${e.mac}` : ''} netns ${e.ns}`;
@@ -18,8 +19,11 @@ export function rootBatch(plan: Plan): string[] {
   return lines;
 }
 
-export function namespaceBatches(plan: Plan, facts: KernelFacts): Map<string, string[]> {
-  const out = new Map<string, string[]>(plan.namespaces.map((n) => [n.name, ['link set lo up']]));
+/** One batch per namespace of `plan`, plus per `existing` namespace that gains objects (a node
+ *  that gets a new pod's cali end and /32). */
+export function namespaceBatches(plan: KernelObjects, facts: KernelFacts, existing: string[] = []): Map<string, string[]> {
+  const names = [...plan.namespaces.map((n) => n.name), ...existing];
+  const out = new Map<string, string[]>(names.map((n) => [n, ['link set lo up']]));
   const add = (ns: string, line: string) => out.get(ns)!.push(line);
   for (const l of plan.links) {
     if (l.kind === 'bridge') add(l.ns, `link add name ${l.name} mtu ${l.mtu} type bridge`);
@@ -48,7 +52,7 @@ export function namespaceBatches(plan: Plan, facts: KernelFacts): Map<string, st
 }
 
 /** `sysctl -w` arguments per namespace (one process each). */
-export function sysctlArgs(plan: Plan): Map<string, string[]> {
+export function sysctlArgs(plan: KernelObjects): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const s of plan.sysctls) {
     if (!out.has(s.ns)) out.set(s.ns, []);

@@ -2,10 +2,11 @@
 // vmlinux (skips the in-guest decompression: 7 s to a command instead of 11 s under TCG) and a
 // tiny busybox initramfs. Both are cached per kernel version and script content.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { modulePath, xzDecompress } from '../kernel/vm-host.ts';
+import { writeFileAtomic } from '../util/files.ts';
 import { buildCpio, S_IFCHR, S_IFDIR, S_IFREG, type CpioEntry } from './cpio.ts';
 import { BOOT_MODULES, INIT_SCRIPT } from './guest-scripts.ts';
 
@@ -49,13 +50,7 @@ async function extractVmlinux(vmlinuz: string, dest: string): Promise<void> {
   if (at < 0) throw new VmImageError(`${vmlinuz}: no xz payload found; set CALILAB_VM_KERNEL to a Debian kernel`);
   const elf = await xzDecompress(image.subarray(at));
   if (elf.readUInt32BE(0) !== 0x7f454c46) throw new VmImageError(`${vmlinuz}: payload is not an ELF vmlinux`);
-  writeAtomically(dest, elf);
-}
-
-function writeAtomically(dest: string, data: Buffer | string) {
-  const tmp = `${dest}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, dest);
+  writeFileAtomic(dest, elf, 0o644);
 }
 
 async function buildInitramfs(version: string, dest: string): Promise<void> {
@@ -74,7 +69,7 @@ async function buildInitramfs(version: string, dest: string): Promise<void> {
     if (!file.endsWith('.ko')) throw new VmImageError(`module ${mod} is ${file}; only uncompressed .ko is supported`);
     entries.push({ path: `mods/${mod}.ko`, mode: S_IFREG | 0o644, data: readFileSync(file) });
   }
-  writeAtomically(dest, buildCpio(entries));
+  writeFileAtomic(dest, buildCpio(entries), 0o644);
 }
 
 /** Returns the cached image for the host's Debian kernel, building it the first time. */
