@@ -1,7 +1,7 @@
 // Produces calilab's side of each golden on a running lab: the document's command run in the
 // target's namespace, or the calicoctl-style view calilab renders, then compares.
 import { bgpSessions } from '../kernel/bird-socket.ts';
-import { table } from '../cli/output.ts';
+import { table } from '../report/table.ts';
 import { resolveTarget } from '../lab/targets.ts';
 import { ippoolRows, nodeStatus, renderNodeStatus } from '../calico/calicoctl/views.ts';
 import { nsExec } from '../kernel/exec.ts';

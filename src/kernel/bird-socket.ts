@@ -24,8 +24,7 @@ export function birdCommand(socket: string, command: string, timeoutMs = 5000): 
     conn.on('error', (e) => finish(new BirdError(`${socket}: ${e.message}`)));
     conn.on('data', (d) => {
       buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         if (!greeted) {

@@ -114,7 +114,7 @@ async function reconcileBird(rec: LabRecord, plan: Plan, fresh: boolean): Promis
   const start = fresh ? changed : changed.filter((n) => !readPid(n.bird));
   const reload = changed.filter((n) => !start.includes(n));
   const pids = await Promise.all(start.map((n) => startBird(n.netns, n.bird)));
-  start.forEach((n, i) => rec.processes.push({ pid: pids[i], what: `bird ${n.name}`, marker: n.bird.config }));
+  rec.processes.push(...start.map((n, i) => ({ pid: pids[i], what: `bird ${n.name}`, marker: n.bird.config })));
   if (start.length) writeRecord(rec);
   await Promise.all(reload.map((n) => birdCommand(n.bird.socket, 'configure')));
   if (fresh && plan.tor) {

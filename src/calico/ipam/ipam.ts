@@ -132,7 +132,9 @@ export function allocate(topo: Topology): Allocation {
     pods.push(a);
   });
   if (topo.wireguard) {
-    nodes.forEach((n, i) => (n.wireguardAddress = formatIp(takeAddress(n.node, `nodes[${i}]`).ip)));
+    nodes.forEach((n, i) => {
+      n.wireguardAddress = formatIp(takeAddress(n.node, `nodes[${i}]`).ip);
+    });
   }
   for (const n of nodes) {
     n.blocks = nodeBlocks.get(n.node)!.map((b) => ({ cidr: formatCidr(b.cidr), pool: b.pool.name, node: n.node }));
