@@ -11,9 +11,9 @@ import { writeRecord, type LabRecord } from '../lab/state.ts';
 import { contains, parseCidr, parseIp } from '../net/ipv4.ts';
 import { outsideNs } from '../plan/naming.ts';
 import type { NodePlan } from '../plan/plan.ts';
-import { expectPath } from './expect.ts';
+import { expectPath, type Expectation } from './expect.ts';
 import { judge, seenPackets, type OutsideReport, type PairReport, type Seen, type VerifyReport } from './judge.ts';
-import { expectedPathMtu, expectedTtl } from './facts.ts';
+import { expectedPathMtu, expectedTtl, type MtuFact } from './facts.ts';
 import { pathMtu, ping } from '../kernel/ping.ts';
 import { orderedPairs, type Pair } from './pairs.ts';
 
@@ -23,7 +23,9 @@ async function capturedPackets(node: NodePlan, file: string, ifnames: Map<number
 
 /** Two DF pings per reachable pair, all at once: the expected MTU must pass and one byte more
  *  must be refused; anything else is bisected for that pair. */
-async function provePathMtu(pairs: Pair[], reachable: boolean[], expected: number[]): Promise<{ pathMtu?: number; note?: string }[]> {
+type MtuProof = { pathMtu?: number; note?: string };
+
+async function provePathMtu(pairs: Pair[], reachable: boolean[], expected: number[]): Promise<MtuProof[]> {
   return Promise.all(pairs.map(async (p, i) => {
     if (!reachable[i]) return {};
     const [fits, above] = await Promise.all([
@@ -38,24 +40,22 @@ async function provePathMtu(pairs: Pair[], reachable: boolean[], expected: numbe
   }));
 }
 
-export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {}): Promise<VerifyReport> {
-  const t0 = Date.now();
+type PingResult = Awaited<ReturnType<typeof ping>>;
+type OutsideHost = { name: string; ip: string; netns: string; file: string };
+
+/** One tcpdump per node (and per outside host) while every pair pings once; the captures' pids
+ *  are recorded so that `down` stops them even if verify is interrupted. */
+async function pingWhileCapturing(rec: LabRecord, files: string[], hosts: OutsideHost[], pairs: Pair[]) {
   const plan = rec.plan;
-  const dir = resolve(opts.pcapDir ?? join(plan.stateDir, 'captures'));
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const files = plan.nodes.map((n) => join(dir, `${n.name}.pcap`));
-  const links = await Promise.all(plan.nodes.map((n) => ipJson<{ ifindex: number; ifname: string }[]>('read links', n.netns, ['link', 'show'])));
-  const hosts = rec.topology.outside.map((h) => ({ ...h, netns: outsideNs(rec.lab, h.name), file: join(dir, `outside-${h.name}.pcap`) }));
   const captures: Capture[] = await Promise.all([
     ...plan.nodes.map((n, i) => startCapture(n.netns, files[i])),
     ...hosts.map((h) => startCapture(h.netns, h.file, { filter: ['icmp'] })),
   ]);
   rec.processes.push(...captures.map((c) => ({ pid: c.pid, what: `tcpdump ${c.ns}`, marker: c.file })));
   writeRecord(rec);
-  const t1 = Date.now();
-  const pairs = orderedPairs(plan);
-  let results: Awaited<ReturnType<typeof ping>>[] = [];
-  let outResults: Awaited<ReturnType<typeof ping>>[] = [];
+  const started = Date.now();
+  let results: PingResult[] = [];
+  let outResults: PingResult[] = [];
   let drops = 0;
   try {
     const outsidePings = plan.workloads.flatMap((w) => hosts.map((h) => ({ w, h })));
@@ -68,29 +68,45 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
     rec.processes = rec.processes.filter((p) => !captures.some((c) => c.pid === p.pid));
     writeRecord(rec);
   }
+  return { results, outResults, drops, started };
+}
+
+/** A pair's report: judge's verdict from the packets, then the TTL and path MTU facts. */
+function pairReport(rec: LabRecord, p: Pair, exp: Expectation, r: PingResult, seen: Seen[], mtu: MtuProof, mtuFact: MtuFact, pcap: string): PairReport {
+  const verdict = judge(p, exp, r.ok, seen, rec.plan.nodes);
+  const ttl = expectedTtl(rec.topology, p.from, p.to, exp.encapsulation);
+  const facts = { ttl: r.ttl, ttlExpected: ttl.ttl, ttlWhy: ttl.why, pathMtu: mtu.pathMtu, mtuExpected: mtuFact.mtu, mtuWhy: mtuFact.why, mtuNote: mtu.note };
+  if (verdict.ok && verdict.status === 'ok' && facts.ttl !== ttl.ttl) {
+    Object.assign(verdict, { ok: false, status: 'failed', error: `ttl ${facts.ttl}, expected ${ttl.ttl}: ${ttl.why}` });
+  }
+  return {
+    from: p.from.ip, to: p.to.ip, fromPod: `${p.from.namespace}/${p.from.pod}`, toPod: `${p.to.namespace}/${p.to.pod}`,
+    fromNode: p.from.node, toNode: p.to.node, sameNode: p.sameNode, ...facts, pcap, ...verdict,
+  };
+}
+
+export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {}): Promise<VerifyReport> {
+  const t0 = Date.now();
+  const plan = rec.plan;
+  const dir = resolve(opts.pcapDir ?? join(plan.stateDir, 'captures'));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = plan.nodes.map((n) => join(dir, `${n.name}.pcap`));
+  const links = await Promise.all(plan.nodes.map((n) => ipJson<{ ifindex: number; ifname: string }[]>('read links', n.netns, ['link', 'show'])));
+  const hosts = rec.topology.outside.map((h) => ({ ...h, netns: outsideNs(rec.lab, h.name), file: join(dir, `outside-${h.name}.pcap`) }));
+  const pairs = orderedPairs(plan);
+  const { results, outResults, drops, started: t1 } = await pingWhileCapturing(rec, files, hosts, pairs);
   const t2 = Date.now();
   const kinds = pairs.map((p) => expectPath(rec.topology, p.from, p.to));
   const mtuFacts = pairs.map((p, i) => expectedPathMtu(rec.topology, p.from, p.to, kinds[i].encapsulation));
   const mtus = await provePathMtu(pairs, results.map((r) => r.ok), mtuFacts.map((m) => m.mtu));
   const t3 = Date.now();
   const seen = (await Promise.all(plan.nodes.map((n, i) => capturedPackets(n, files[i], new Map(links[i].map((l) => [l.ifindex, l.ifname])))))).flat();
-  const reports: PairReport[] = pairs.map((p, i) => {
-    const exp = kinds[i];
-    const verdict = judge(p, exp, results[i].ok, seen, plan.nodes);
-    const ttl = expectedTtl(rec.topology, p.from, p.to, exp.encapsulation);
-    const facts = { ttl: results[i].ttl, ttlExpected: ttl.ttl, ttlWhy: ttl.why, pathMtu: mtus[i].pathMtu, mtuExpected: mtuFacts[i].mtu, mtuWhy: mtuFacts[i].why, mtuNote: mtus[i].note };
-    if (verdict.ok && verdict.status === 'ok' && facts.ttl !== ttl.ttl) {
-      Object.assign(verdict, { ok: false, status: 'failed', error: `ttl ${facts.ttl}, expected ${ttl.ttl}: ${ttl.why}` });
-    }
-    return {
-      from: p.from.ip, to: p.to.ip, fromPod: `${p.from.namespace}/${p.from.pod}`, toPod: `${p.to.namespace}/${p.to.pod}`,
-      fromNode: p.from.node, toNode: p.to.node, sameNode: p.sameNode, ...facts,
-      pcap: files[plan.nodes.findIndex((n) => n.name === p.from.node)], ...verdict,
-    };
-  });
+  const pcapOf = (p: Pair) => files[plan.nodes.findIndex((n) => n.name === p.from.node)];
+  const reports = pairs.map((p, i) => pairReport(rec, p, kinds[i], results[i], seen, mtus[i], mtuFacts[i], pcapOf(p)));
   const outside = await judgeOutside(rec, hosts, outResults);
   const timings = { capture: t1 - t0, ping: t2 - t1, mtu: t3 - t2, decode: Date.now() - t3, verify: Date.now() - t0 };
-  return { ok: reports.every((r) => r.ok) && outside.every((o) => o.ok), pairs: reports, outside, pcaps: [...files, ...hosts.map((h) => h.file)], droppedByKernel: drops, timings };
+  const ok = reports.every((r) => r.ok) && outside.every((o) => o.ok);
+  return { ok, pairs: reports, outside, pcaps: [...files, ...hosts.map((h) => h.file)], droppedByKernel: drops, timings };
 }
 
 /** natOutgoing: the outside host must see the node's IP (MASQUERADE), never the pod's. Without
