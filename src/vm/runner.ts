@@ -70,6 +70,41 @@ function pump(path: string, sink: (c: Buffer) => void): Promise<void> {
   });
 }
 
+interface QemuSetup {
+  accel: Accel;
+  image: { vmlinux: string; initramfs: string };
+  cwd: string;
+  ctl: string;
+  out: string;
+  err: string;
+  consoleLog: string;
+  cpus?: number;
+  memoryMiB?: number;
+}
+
+/** QEMU's command line: the kernel and initramfs, three 9p shares (host root read-only, the
+ *  working directory, the control folder) and two virtio-serial ports for stdout and stderr. */
+function qemuArgs(q: QemuSetup): string[] {
+  const { accel, image, cwd, ctl, out, err, consoleLog } = q;
+  const opts = { cpus: q.cpus, memoryMiB: q.memoryMiB };
+  return [
+    '-accel', accel === 'kvm' ? 'kvm' : 'tcg,thread=multi',
+    '-cpu', accel === 'kvm' ? 'host' : 'max',
+    '-smp', String(opts.cpus ?? 2),
+    '-m', String(opts.memoryMiB ?? 3072),
+    '-nodefaults', '-no-reboot', '-display', 'none', '-nic', 'none',
+    '-kernel', image.vmlinux, '-initrd', image.initramfs,
+    '-append', 'console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init',
+    '-serial', `file:${consoleLog}`,
+    '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
+    '-virtfs', `local,path=${cwd},mount_tag=work,security_model=none,multidevs=remap`,
+    '-virtfs', `local,path=${ctl},mount_tag=ctl,security_model=none`,
+    '-device', 'virtio-serial-pci',
+    '-chardev', `file,id=out,path=${out}`, '-device', 'virtserialport,chardev=out,name=calilab.stdout',
+    '-chardev', `file,id=err,path=${err}`, '-device', 'virtserialport,chardev=err,name=calilab.stderr',
+  ];
+}
+
 export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
   if (!opts.argv.length) throw new VmImageError('calilab vm: no command given; usage: calilab vm -- CMD [ARGS...]');
   const started = Date.now();
@@ -88,22 +123,7 @@ export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
     await makeFifos([out, err]);
     const consoleLog = join(ctl, 'console.log');
     const accel = opts.accel ?? (process.env.CALILAB_VM_ACCEL as Accel | undefined) ?? 'tcg';
-    const args = [
-      '-accel', accel === 'kvm' ? 'kvm' : 'tcg,thread=multi',
-      '-cpu', accel === 'kvm' ? 'host' : 'max',
-      '-smp', String(opts.cpus ?? 2),
-      '-m', String(opts.memoryMiB ?? 3072),
-      '-nodefaults', '-no-reboot', '-display', 'none', '-nic', 'none',
-      '-kernel', image.vmlinux, '-initrd', image.initramfs,
-      '-append', 'console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init',
-      '-serial', `file:${consoleLog}`,
-      '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
-      '-virtfs', `local,path=${cwd},mount_tag=work,security_model=none,multidevs=remap`,
-      '-virtfs', `local,path=${ctl},mount_tag=ctl,security_model=none`,
-      '-device', 'virtio-serial-pci',
-      '-chardev', `file,id=out,path=${out}`, '-device', 'virtserialport,chardev=out,name=calilab.stdout',
-      '-chardev', `file,id=err,path=${err}`, '-device', 'virtserialport,chardev=err,name=calilab.stderr',
-    ];
+    const args = qemuArgs({ accel, image, cwd, ctl, out, err, consoleLog, cpus: opts.cpus, memoryMiB: opts.memoryMiB });
     const streams = [
       pump(out, opts.onStdout ?? ((c) => process.stdout.write(c))),
       pump(err, opts.onStderr ?? ((c) => process.stderr.write(c))),

@@ -42,51 +42,67 @@ interface BlockState {
   next: number;
 }
 
-export function allocate(topo: Topology): Allocation {
-  const file = topo.file;
-  const pools = topo.ipPools.filter((p) => !p.disabled);
-  const claimed = new Map<number, string>(); // block network -> node
-  const nodeBlocks = new Map<string, BlockState[]>();
-  const poolOf = (c: Cidr) => topo.ipPools.find((p) => contains(parseCidr(p.cidr), c.network))!;
-
-  const claim = (node: string, c: Cidr): BlockState => {
-    claimed.set(c.network, node);
-    const b: BlockState = { cidr: c, pool: poolOf(c), used: new Set(), next: c.network };
-    nodeBlocks.get(node)!.push(b);
-    return b;
-  };
-
+/** Block affinities as Calico's IPAM keeps them: which node holds which block of which pool. */
+class Affinities {
+  readonly claimed = new Map<number, string>(); // block network -> node
+  readonly nodeBlocks = new Map<string, BlockState[]>();
   // Blocks are claimed in pool order, so a cursor per pool skips the ones already scanned.
-  const poolCursor = new Map<string, number>();
-  const nextFreeBlock = (node: string, fieldHint: string): BlockState => {
-    for (const pool of pools) {
+  private readonly poolCursor = new Map<string, number>();
+
+  constructor(private readonly topo: Topology) {
+    for (const n of topo.nodes) this.nodeBlocks.set(n.name, []);
+  }
+
+  poolOf(c: Cidr): IPPool {
+    return this.topo.ipPools.find((p) => contains(parseCidr(p.cidr), c.network))!;
+  }
+
+  claim(node: string, c: Cidr): BlockState {
+    this.claimed.set(c.network, node);
+    const b: BlockState = { cidr: c, pool: this.poolOf(c), used: new Set(), next: c.network };
+    this.nodeBlocks.get(node)!.push(b);
+    return b;
+  }
+
+  nextFreeBlock(node: string, fieldHint: string): BlockState {
+    for (const pool of this.topo.ipPools.filter((p) => !p.disabled)) {
       const pc = parseCidr(pool.cidr);
       const step = 2 ** (32 - pool.blockSize);
-      for (let net = poolCursor.get(pool.name) ?? pc.network; net < pc.network + size(pc); net += step) {
-        poolCursor.set(pool.name, net);
-        if (!claimed.has(net)) return claim(node, { network: net, prefix: pool.blockSize });
+      for (let net = this.poolCursor.get(pool.name) ?? pc.network; net < pc.network + size(pc); net += step) {
+        this.poolCursor.set(pool.name, net);
+        if (!this.claimed.has(net)) return this.claim(node, { network: net, prefix: pool.blockSize });
       }
     }
-    throw new TopologyError(file, [{ field: fieldHint, message: `no free block left in the enabled IPPools for node ${node}`, fix: 'add a larger pool or reduce the number of pods' }]);
-  };
+    const message = `no free block left in the enabled IPPools for node ${node}`;
+    throw new TopologyError(this.topo.file, [{ field: fieldHint, message, fix: 'add a larger pool or reduce the number of pods' }]);
+  }
 
-  // 1. Pinned blocks first, then blocks implied by pinned pod IPs, then one allocated block.
-  for (const n of topo.nodes) nodeBlocks.set(n.name, []);
-  for (const n of topo.nodes) for (const b of n.blocks) claim(n.name, parseCidr(b));
-  topo.pods.forEach((p, i) => {
-    if (!p.ip) return;
-    const ip = parseIp(p.ip);
-    const own = nodeBlocks.get(p.node)!;
-    if (own.some((b) => contains(b.cidr, ip))) return;
-    const node = topo.nodes.find((n) => n.name === p.node)!;
-    const pool = poolOf({ network: ip, prefix: 32 });
+  /** A pinned pod address outside its node's blocks claims its block, unless pinned or owned. */
+  claimForPod(p: Topology['pods'][number], i: number): void {
+    const ip = parseIp(p.ip!);
+    if (this.nodeBlocks.get(p.node)!.some((b) => contains(b.cidr, ip))) return;
+    const node = this.topo.nodes.find((n) => n.name === p.node)!;
+    const pool = this.poolOf({ network: ip, prefix: 32 });
     const net = (ip - ((ip - parseCidr(pool.cidr).network) % 2 ** (32 - pool.blockSize))) >>> 0;
-    const owner = claimed.get(net);
+    const owner = this.claimed.get(net);
     if (node.blocks.length || owner) {
       const where = owner ? `block ${formatIp(net)}/${pool.blockSize} belongs to node ${owner}` : `node ${p.node} pins blocks ${node.blocks.join(', ')}`;
-      throw new TopologyError(file, [{ field: `pods[${i}].ip`, message: `${p.ip} is outside node ${p.node}'s blocks (${where})`, fix: `pick an address in ${p.node}'s blocks, pin that block to ${p.node}, or omit ip` }]);
+      throw new TopologyError(this.topo.file, [{ field: `pods[${i}].ip`, message: `${p.ip} is outside node ${p.node}'s blocks (${where})`, fix: `pick an address in ${p.node}'s blocks, pin that block to ${p.node}, or omit ip` }]);
     }
-    claim(p.node, { network: net, prefix: pool.blockSize });
+    this.claim(p.node, { network: net, prefix: pool.blockSize });
+  }
+}
+
+export function allocate(topo: Topology): Allocation {
+  const file = topo.file;
+  const aff = new Affinities(topo);
+  const nodeBlocks = aff.nodeBlocks;
+  const nextFreeBlock = (node: string, field: string) => aff.nextFreeBlock(node, field);
+
+  // 1. Pinned blocks first, then blocks implied by pinned pod IPs, then one allocated block.
+  for (const n of topo.nodes) for (const b of n.blocks) aff.claim(n.name, parseCidr(b));
+  topo.pods.forEach((p, i) => {
+    if (p.ip) aff.claimForPod(p, i);
   });
   for (const n of topo.nodes) if (!nodeBlocks.get(n.name)!.length) nextFreeBlock(n.name, 'ipPools');
 
