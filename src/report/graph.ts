@@ -9,7 +9,7 @@ const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
 export function mermaid(topo: Topology, plan: Plan = buildPlan(topo)): string {
   const l = ['flowchart TB', `  router["router<br/>${topo.underlay.subnets.map((s) => s.gateway).join(', ')}"]`];
-  topo.underlay.subnets.forEach((s, i) => l.push(`  subnet${i}(["${s.cidr}"])`, `  router --- subnet${i}`));
+  l.push(...topo.underlay.subnets.flatMap((s, i) => [`  subnet${i}(["${s.cidr}"])`, `  router --- subnet${i}`]));
   for (const n of plan.nodes) {
     const i = topo.underlay.subnets.findIndex((s) => s.cidr === n.subnet);
     l.push(`  subgraph ${id(n.name)}_box["${n.name} ${n.ip}"]`, `    ${id(n.name)}["BIRD AS ${topo.bgp.asNumber}${topo.bgp.routeReflectors.includes(n.name) ? ' (route reflector)' : ''}<br/>tunl0 ${n.tunnelAddress}<br/>${n.blocks.join(', ')}"]`);
@@ -23,7 +23,7 @@ export function mermaid(topo: Topology, plan: Plan = buildPlan(topo)): string {
 
 export function dot(topo: Topology, plan: Plan = buildPlan(topo)): string {
   const l = [`graph "${topo.name}" {`, '  node [shape=box, fontname="monospace"];', `  label="${topo.name}: ${encapLabel(topo)}";`, '  router [shape=ellipse];'];
-  topo.underlay.subnets.forEach((s, i) => l.push(`  subnet${i} [shape=ellipse, label="${s.cidr}"];`, `  router -- subnet${i};`));
+  l.push(...topo.underlay.subnets.flatMap((s, i) => [`  subnet${i} [shape=ellipse, label="${s.cidr}"];`, `  router -- subnet${i};`]));
   for (const n of plan.nodes) {
     const i = topo.underlay.subnets.findIndex((s) => s.cidr === n.subnet);
     l.push(`  ${id(n.name)} [label="${n.name}\\n${n.ip}\\ntunl0 ${n.tunnelAddress}\\n${n.blocks.join(', ')}"];`, `  subnet${i} -- ${id(n.name)};`);

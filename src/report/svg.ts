@@ -43,7 +43,10 @@ export function clusterSvg(topo: Topology, plan: Plan = buildPlan(topo)): string
   const height = yPods + podsPer * 62 + 40;
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="11">`,
     '<style>.box{fill:#fff;stroke:#333}.node{fill:#eef4ff;stroke:#2b5fad}.pod{fill:#f3fbf1;stroke:#3c8d2f}.bgp{fill:none;stroke:#c06000;stroke-dasharray:4 3}.bar{stroke:#555;stroke-width:4}</style>'];
-  const text = (tx: number, ty: number, lines: string[], bold = false) => lines.forEach((l, i) => out.push(`<text x="${tx}" y="${ty + i * 13}"${bold && i === 0 ? ' font-weight="bold"' : ''}>${esc(l)}</text>`));
+  const text = (tx: number, ty: number, lines: string[], bold = false) => {
+    const weight = (i: number) => (bold && i === 0 ? ' font-weight="bold"' : '');
+    out.push(...lines.map((l, i) => `<text x="${tx}" y="${ty + i * 13}"${weight(i)}>${esc(l)}</text>`));
+  };
   // Router
   const rx = width / 2 - 130;
   out.push(`<rect class="box" x="${rx}" y="10" width="260" height="${plan.tor ? 52 : 40}" rx="6"/>`);

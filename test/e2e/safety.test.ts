@@ -86,7 +86,7 @@ test.serial('20 fuzzed topologies that pass validation build real labs and leave
   let built = 0;
   for (let i = 0; built < 20 && i < 5000; i++) {
     const raw = mutate(baseTopology(`t${process.pid % 100000}-fz${built}`), r);
-    let topo;
+    let topo: ReturnType<typeof validateTopology>;
     try {
       topo = validateTopology(raw, `fuzz-${i}.yaml`);
     } catch {

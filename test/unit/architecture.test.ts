@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import test from 'ava';
 
 /** Lower layers never import higher ones; the longest matching prefix decides a file's layer. */
-export const LAYERS: [string, number][] = [
+const LAYERS: [string, number][] = [
   ['src/util/', 0], ['src/net/', 0], ['src/packets/', 0],
   ['src/topology/', 1],
   ['src/plan/naming.ts', 2], ['src/plan/objects.ts', 2],
@@ -20,7 +20,7 @@ export const LAYERS: [string, number][] = [
   ['src/cli/', 10],
 ];
 
-export function layerOf(file: string): number | undefined {
+function layerOf(file: string): number | undefined {
   const match = LAYERS.filter(([prefix]) => file.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
   return match?.[1];
 }
