@@ -1,0 +1,110 @@
+// Read-only views: calilab's own status, calicoctl-style views of a running lab, and the graph
+// of a lab or topology file.
+import { Argument, type Command } from '@commander-js/extra-typings';
+import {
+  bgpPeerRows, boxTable, ipamRows, ippoolRows, nodeRows, nodeStatus, renderNodeStatus, wepRows,
+} from '../../calico/calicoctl/views.ts';
+import { bgpSessions } from '../../kernel/bird-socket.ts';
+import { LabStateError, resolveLab, type LabRecord } from '../../lab/state.ts';
+import { dot, mermaid } from '../../report/graph.ts';
+import { clusterSvg } from '../../report/svg.ts';
+import { loadTopology } from '../../topology/load.ts';
+import { aliasedChoice, labOption, outputOption } from '../options.ts';
+import { printAs, table } from '../output.ts';
+import { renderStatus, statusData } from '../render.ts';
+
+/** calicoctl's names for the kinds `get` shows, singular, plural and long, each to one canonical kind. */
+const GET_KINDS = {
+  ippool: 'ippool', ippools: 'ippool',
+  wep: 'wep', weps: 'wep', workloadendpoint: 'wep', workloadendpoints: 'wep',
+  node: 'nodes', nodes: 'nodes',
+  bgppeer: 'bgppeers', bgppeers: 'bgppeers',
+} as const;
+type GetKind = (typeof GET_KINDS)[keyof typeof GET_KINDS];
+
+/** What `get KIND` prints: the data for -o json|yaml, the table rows otherwise (-o wide adds columns). */
+function getView(rec: LabRecord, kind: GetKind, wide: boolean): { data: unknown; rows: () => string[][] } {
+  if (kind === 'wep') return { data: rec.plan.workloads, rows: () => wepRows(rec) };
+  if (kind === 'bgppeers') return { data: rec.topology.bgp.peers, rows: () => bgpPeerRows(rec) };
+  if (kind === 'ippool') return { data: rec.topology.ipPools, rows: () => ippoolRows(rec, wide) };
+  const asNumber = rec.topology.bgp.asNumber;
+  const data = rec.plan.nodes.map((n) => ({ name: n.name, ip: n.ip, asNumber, blocks: n.blocks }));
+  return { data, rows: () => nodeRows(rec, wide) };
+}
+
+function registerStatus(program: Command): void {
+  program.command('status')
+    .argument('[name]', 'lab name (default: the only running lab)')
+    .option('--json', 'print as JSON')
+    .description('nodes, pods and BGP sessions of a running lab')
+    .action(async (name, o) => {
+      const rec = resolveLab(name);
+      const sessions = await Promise.all(rec.plan.nodes.map((n) => bgpSessions(n.bird.socket).catch(() => [])));
+      printAs(o.json ? 'json' : undefined, statusData(rec, sessions), () => renderStatus(rec, sessions));
+    });
+}
+
+function registerGet(program: Command): void {
+  program.command('get')
+    .addArgument(aliasedChoice('<kind>', 'ippool | wep (workloadendpoint) | nodes | bgppeers', GET_KINDS))
+    .addOption(outputOption(['wide', 'json', 'yaml'], 'wide | json | yaml').default(''))
+    .addOption(labOption())
+    .description('calicoctl-style views of a running lab')
+    .action(async (kind, o) => {
+      const view = getView(resolveLab(o.lab), kind, o.output === 'wide');
+      printAs(o.output, view.data, () => table(view.rows()));
+    });
+}
+
+function registerNode(program: Command): void {
+  const node = program.command('node').description('calicoctl node …');
+  node.command('status')
+    .argument('[node]', 'node (default: the first)')
+    .addOption(outputOption(['json', 'yaml'], 'json | yaml'))
+    .addOption(labOption())
+    .description("BGP peers of a node as `calicoctl node status` shows them, read from that node's BIRD")
+    .action(async (name, o) => {
+      const rec = resolveLab(o.lab);
+      const n = name ? rec.plan.nodes.find((x) => x.name === name) : rec.plan.nodes[0];
+      if (!n) throw new LabStateError(`no node ${name}; nodes: ${rec.plan.nodes.map((x) => x.name).join(', ')}`);
+      const p = rec.processes.find((x) => x.what === `bird ${n.name}`);
+      const sessions = await bgpSessions(n.bird.socket).catch(() => undefined);
+      const peers = nodeStatus(rec, n.name, sessions ?? []);
+      const data = { node: n.name, running: !!sessions, peers };
+      printAs(o.output, data, () => renderNodeStatus(!!sessions && !!p, peers));
+    });
+}
+
+function registerIpam(program: Command): void {
+  program.command('ipam')
+    .addArgument(new Argument('<action>', 'show').choices(['show']))
+    .option('--show-blocks', 'one row per block')
+    .addOption(outputOption(['json', 'yaml'], 'json | yaml'))
+    .addOption(labOption())
+    .description('IP usage per pool (and block), as `calicoctl ipam show`')
+    .action(async (_show, o) => {
+      const rows = ipamRows(resolveLab(o.lab), !!o.showBlocks);
+      const data = rows.slice(1).map((r) => Object.fromEntries(rows[0].map((h, i) => [h, r[i]])));
+      printAs(o.output, data, () => boxTable(rows));
+    });
+}
+
+function registerGraph(program: Command): void {
+  program.command('graph')
+    .argument('[file-or-lab]', 'topology file, or a running lab (default: the only running lab)')
+    .addOption(outputOption(['mermaid', 'dot', 'svg'], 'mermaid | dot | svg').default('mermaid'))
+    .description('draw nodes, subnets, router, pods and BGP sessions (Mermaid or Graphviz dot)')
+    .action(async (what, o) => {
+      const topo = what && /\.ya?ml$/.test(what) ? loadTopology(what) : resolveLab(what).topology;
+      const draw = { mermaid, dot, svg: clusterSvg }[o.output];
+      process.stdout.write(draw(topo));
+    });
+}
+
+export function register(program: Command): void {
+  registerStatus(program);
+  registerGet(program);
+  registerNode(program);
+  registerIpam(program);
+  registerGraph(program);
+}
