@@ -18,7 +18,9 @@ const file = join(dir, 'ipip.pcap');
 try {
   const packets = Array.from({ length: count }, (_, i) => ({
     time: 1_700_000_000 + i / 1000,
-    data: ethernet(ipv4('10.10.20.3', '10.10.20.4', 4, ipv4('10.8.170.65', '10.8.247.196', 1, icmpEcho(8, 5, i & 0xffff)))),
+    data: ethernet(
+      ipv4('10.10.20.3', '10.10.20.4', 4, ipv4('10.8.170.65', '10.8.247.196', 1, icmpEcho(8, 5, i & 0xffff))),
+    ),
   }));
   writePcap(file, LINKTYPE_ETHERNET, packets);
   const mb = statSync(file).size / 1e6;
@@ -46,7 +48,9 @@ try {
   console.log(`calilab decode            ${(oursMs / 1000).toFixed(2)} s  ${rate(decoded, oursMs)}`);
   console.log(`calilab decode + summary  ${(renderMs / 1000).toFixed(2)} s  ${rate(rendered, renderMs)}`);
   console.log(`tshark -T fields -e ip.src ${(tsharkMs / 1000).toFixed(2)} s  ${rate(tsharkLines, tsharkMs)}`);
-  console.log(`ratio (tshark time / calilab time): ${(tsharkMs / oursMs).toFixed(1)}x decode, ${(tsharkMs / renderMs).toFixed(1)}x with summaries`);
+  const decodeRatio = (tsharkMs / oursMs).toFixed(1);
+  const summaryRatio = (tsharkMs / renderMs).toFixed(1);
+  console.log(`ratio (tshark time / calilab time): ${decodeRatio}x decode, ${summaryRatio}x with summaries`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -57,6 +61,7 @@ if (!args.includes('--decode-only')) {
   } else {
     const i = args.indexOf('--sizes');
     console.log('\n# scale: generated clusters against the hand-written ip -batch floor');
-    await $({ stdio: 'inherit' })`node --import=tsx scripts/bench-scale.ts --sizes ${i >= 0 ? args[i + 1] : '10,25,50,100,200rr'}`;
+    const sizes = i >= 0 ? args[i + 1] : '10,25,50,100,200rr';
+    await $({ stdio: 'inherit' })`node --import=tsx scripts/bench-scale.ts --sizes ${sizes}`;
   }
 }

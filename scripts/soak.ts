@@ -27,7 +27,10 @@ async function netnsCount(): Promise<number> {
   return r.stdout.split('\n').filter(Boolean).length;
 }
 
-export async function soak(cycles: number, log: (s: string) => void = console.log): Promise<{ ok: boolean; rows: SoakCycle[]; problems: string[] }> {
+export async function soak(
+  cycles: number,
+  log: (s: string) => void = console.log,
+): Promise<{ ok: boolean; rows: SoakCycle[]; problems: string[] }> {
   const topo = loadTopology('topologies/calico-ipip-3node.yaml');
   topo.name = `soak${process.pid % 100000}`;
   const rows: SoakCycle[] = [];
@@ -39,9 +42,20 @@ export async function soak(cycles: number, log: (s: string) => void = console.lo
     const report = await verifyLab(record, { pcapDir: `out/soak-${process.pid}` });
     t = Date.now();
     await down(topo.name);
-    const row = { cycle: c, upMs, verifyOk: report.ok, downMs: Date.now() - t, netns: (await netnsCount()) - baseNetns, fds: fds(), rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) };
+    const row = {
+      cycle: c,
+      upMs,
+      verifyOk: report.ok,
+      downMs: Date.now() - t,
+      netns: (await netnsCount()) - baseNetns,
+      fds: fds(),
+      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    };
     rows.push(row);
-    log(`cycle ${String(c).padStart(2)}  up ${(upMs / 1000).toFixed(2)} s  verify ${report.ok ? 'ok' : 'FAILED'}  down ${(row.downMs / 1000).toFixed(2)} s  leftover netns ${row.netns}  fds ${row.fds}  rss ${row.rssMiB} MiB`);
+    log(
+      `cycle ${String(c).padStart(2)}  up ${(upMs / 1000).toFixed(2)} s  verify ${report.ok ? 'ok' : 'FAILED'}  ` +
+        `down ${(row.downMs / 1000).toFixed(2)} s  leftover netns ${row.netns}  fds ${row.fds}  rss ${row.rssMiB} MiB`,
+    );
   }
   const problems: string[] = [];
   if (rows.some((r) => !r.verifyOk)) problems.push('a verify failed');

@@ -25,8 +25,23 @@ export function crashedFiles(tap: string): string[] {
 
 /** TAP lines of `tap` minus every line about `files` (their tests and their crash reports). */
 export function withoutFiles(tap: string, files: string[]): string {
-  const titles = files.map((f) => f.split('/').pop()!.replace(/\.test\.ts$/, '') + ' › ');
-  return tap.split('\n').filter((l) => !/^(not )?ok \d+ - /.test(l) || (!files.some((f) => l.includes(f)) && !titles.some((t) => l.includes(` - ${t}`)) && !l.includes(' - uncaught-exception'))).join('\n');
+  const titles = files.map(
+    (f) =>
+      f
+        .split('/')
+        .pop()!
+        .replace(/\.test\.ts$/, '') + ' › ',
+  );
+  return tap
+    .split('\n')
+    .filter(
+      (l) =>
+        !/^(not )?ok \d+ - /.test(l) ||
+        (!files.some((f) => l.includes(f)) &&
+          !titles.some((t) => l.includes(` - ${t}`)) &&
+          !l.includes(' - uncaught-exception')),
+    )
+    .join('\n');
 }
 
 function count(tap: string, exitCode: number, phase: string) {
@@ -49,7 +64,10 @@ async function unit() {
 }
 
 async function e2e() {
-  const files = readdirSync('test/e2e').filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/e2e/${f}`);
+  const files = readdirSync('test/e2e')
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => `test/e2e/${f}`);
   if (process.getuid?.() !== 0) {
     console.log('# end-to-end tests need root (they build network namespaces): run `sudo npm test`');
     totals.failed += 1;
@@ -66,11 +84,26 @@ async function e2e() {
     count(r.stdout, r.exitCode ?? 1, 'e2e');
     return;
   }
-  const missing = Object.entries(s).filter(([, ok]) => !ok).map(([m]) => m).join(', ');
-  console.log(chalk.bold(`# this kernel lacks ${missing || 'nothing (VM forced)'}: running the end-to-end tests (${files.length} files) inside calilab's VM`));
+  const missing = Object.entries(s)
+    .filter(([, ok]) => !ok)
+    .map(([m]) => m)
+    .join(', ');
+  console.log(
+    chalk.bold(
+      `# this kernel lacks ${missing || 'nothing (VM forced)'}: ` +
+        `running the end-to-end tests (${files.length} files) inside calilab's VM`,
+    ),
+  );
   const inVm = async (list: string[]) => {
     let out = '';
-    const r = await runInVm({ argv: [...E2E, ...list], onStdout: (c) => { out += c; process.stdout.write(c); }, timeoutMs: 40 * 60 * 1000 });
+    const r = await runInVm({
+      argv: [...E2E, ...list],
+      onStdout: (c) => {
+        out += c;
+        process.stdout.write(c);
+      },
+      timeoutMs: 40 * 60 * 1000,
+    });
     console.log(`# VM: kernel ${r.kernelVersion}, exit ${r.exitCode}, ${(r.totalMs / 1000).toFixed(1)} s`);
     return { out, exitCode: r.exitCode };
   };
@@ -79,7 +112,9 @@ async function e2e() {
   const assertionFailures = withoutFiles(first.out, crashed).match(/^not ok \d+/gm)?.length ?? 0;
   if (!crashed.length || crashed.length > 2) return count(first.out, first.exitCode, 'e2e');
   // A worker process crashed (not an assertion): run just those files once more, in a fresh VM.
-  console.log(`# worker crashed in ${crashed.join(', ')}: running ${crashed.length === 1 ? 'it' : 'them'} once more; their results come from the retry`);
+  const crashList = crashed.join(', ');
+  const them = crashed.length === 1 ? 'it' : 'them';
+  console.log(`# worker crashed in ${crashList}: running ${them} once more; their results come from the retry`);
   const again = await inVm(crashed);
   count(withoutFiles(first.out, crashed), assertionFailures ? 1 : 0, 'e2e');
   count(again.out, again.exitCode, 'e2e retry');

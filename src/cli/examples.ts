@@ -2,10 +2,7 @@
 import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 
 export const EXAMPLES: Record<string, string[]> = {
-  up: [
-    'sudo calilab up topologies/calico-ipip-3node.yaml',
-    'calilab up --dry-run topologies/kans-4node.yaml | less',
-  ],
+  up: ['sudo calilab up topologies/calico-ipip-3node.yaml', 'calilab up --dry-run topologies/kans-4node.yaml | less'],
   down: ['sudo calilab down calico-ipip-3node', 'sudo calilab down --all'],
   clean: ['sudo calilab clean'],
   run: [

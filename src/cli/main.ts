@@ -31,14 +31,17 @@ const program = new Command('calilab')
   // Set before any command is added: commander copies these settings into each new command.
   .showHelpAfterError()
   .exitOverride(exitAfterCommander)
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Examples:
   sudo calilab run topologies/calico-ipip-3node.yaml --verify   build, ping every pod pair, tear down
   sudo calilab up topologies/calico-ipip-3node.yaml             build and leave running
   sudo calilab exec k8s-cp1 -- route -n                         a command inside a node
   sudo calilab down                                             remove the running lab
   sudo calilab vm -- npx calilab run topologies/calico-ipip-3node.yaml --verify
-                                                                 the same inside a VM with ipip/wireguard`);
+                                                                 the same inside a VM with ipip/wireguard`,
+  );
 
 for (const group of [lifecycle, verify, views, exec, changes, doc, vm, completion]) group(program);
 addExamples(program);

@@ -59,8 +59,11 @@ export function printAs(format: string | undefined, data: unknown, text: () => s
 
 /** What the user typed was wrong: a topology, a pcap, an argument only the command can judge. */
 const badInput = (e: unknown) =>
-  e instanceof TopologyError || e instanceof UsageError || e instanceof PcapError ||
-  e instanceof NoAddressError || e instanceof CommanderError;
+  e instanceof TopologyError ||
+  e instanceof UsageError ||
+  e instanceof PcapError ||
+  e instanceof NoAddressError ||
+  e instanceof CommanderError;
 
 export function fail(e: unknown): never {
   const msg = (e as Error)?.message ?? String(e);

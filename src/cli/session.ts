@@ -21,7 +21,10 @@ export async function upInterruptible(topo: Topology): Promise<UpResult> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await up(topo, Object.assign((step: string, ms: number) => progress(step, ms), { start: running }));
+    return await up(
+      topo,
+      Object.assign((step: string, ms: number) => progress(step, ms), { start: running }),
+    );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

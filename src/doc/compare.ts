@@ -20,7 +20,8 @@ export function normalise(line: string, names: Record<string, string> = {}): str
   s = s.replace(/ qdisc \S+/, ' qdisc <q>');
   s = s.replace(/ proto kernel_ll/, '');
   s = s.replace(/\b\d\d:\d\d:\d\d\b/g, 'hh:mm:ss');
-  for (const [name, ip] of Object.entries(names)) s = s.replace(new RegExp(`(^|\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`), `$1${ip}`);
+  for (const [name, ip] of Object.entries(names))
+    s = s.replace(new RegExp(`(^|\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`), `$1${ip}`);
   return s.replace(/ {2,}/g, ' ').trim();
 }
 
@@ -77,7 +78,11 @@ export function compareCapture(g: Golden, liveText: string): CaptureResult {
     const known = g.known?.find((n) => new RegExp(n.pattern).test(doc));
     lines.push({ doc, live: near, status: known ? 'known' : 'differs', why: known?.why });
   }
-  const status = lines.some((l) => l.status === 'differs') ? 'differs' : lines.some((l) => l.status === 'known') ? 'known' : 'match';
+  const status = lines.some((l) => l.status === 'differs')
+    ? 'differs'
+    : lines.some((l) => l.status === 'known')
+      ? 'known'
+      : 'match';
   return { golden: g, status, lines, live };
 }
 
@@ -86,9 +91,16 @@ export function renderSideBySide(r: CaptureResult, width = 70): string {
   const mark: Record<LineStatus, string> = { match: '=', known: '~', differs: '!', 'host-only': '-' };
   const cut = (s: string) => (s.length > width ? s.slice(0, width - 1) + '…' : s.padEnd(width));
   const g = r.golden;
-  const out = [`[${r.status === 'match' ? 'match' : r.status === 'known' ? 'known differences' : 'DIFFERS'}] doc ${g.doc} ${g.title}  (${g.source}; ${g.argv ? g.argv.join(' ') : `calicoctl view ${g.view}`} in ${g.target})`,
-    `  ${'document'.padEnd(width)}   calilab`];
-  for (const l of r.lines) out.push(`${mark[l.status]} ${cut(l.doc)} | ${l.status === 'host-only' ? '(not emulated)' : l.live ?? '(no line)'}`);
+  const verdict = r.status === 'match' ? 'match' : r.status === 'known' ? 'known differences' : 'DIFFERS';
+  const command = g.argv ? g.argv.join(' ') : `calicoctl view ${g.view}`;
+  const out = [
+    `[${verdict}] doc ${g.doc} ${g.title}  (${g.source}; ${command} in ${g.target})`,
+    `  ${'document'.padEnd(width)}   calilab`,
+  ];
+  for (const l of r.lines)
+    out.push(
+      `${mark[l.status]} ${cut(l.doc)} | ${l.status === 'host-only' ? '(not emulated)' : (l.live ?? '(no line)')}`,
+    );
   const whys = [...new Set(r.lines.filter((l) => l.why).map((l) => `${mark[l.status]} ${l.why}`))];
   return [...out, ...whys.map((w) => `  ${w}`)].join('\n') + '\n';
 }

@@ -65,7 +65,7 @@ export function parseProtocols(lines: string[]): ProtocolRow[] {
     .map((l) => {
       const [name, proto, table, state, ...rest] = l.trim().split(/\s+/);
       const hasTime = /^\d{4}-\d\d-\d\d$/.test(rest[0] ?? '') && /^\d\d:\d\d:\d\d/.test(rest[1] ?? '');
-      const since = hasTime ? `${rest[0]} ${rest[1]}` : rest[0] ?? '';
+      const since = hasTime ? `${rest[0]} ${rest[1]}` : (rest[0] ?? '');
       const info = rest.slice(hasTime ? 2 : 1).join(' ');
       return { name, proto, table, state, since, info };
     });

@@ -14,10 +14,14 @@ export async function startBird(ns: string, paths: BirdPaths): Promise<number> {
 /** The daemon's child writes its pid file a moment after the parent has exited (seen under
  *  load in the VM: a pid of 0 would be recorded), so wait for it. */
 export function waitForPid(pidFile: string, timeoutMs = 10000): Promise<number> {
-  return waitFor(`wait for ${pidFile}`, () => {
-    const pid = readPid({ pidFile });
-    return pid ? ready(pid) : notYet('no pid written yet');
-  }, { timeoutMs, intervalMs: 50 }).catch((e) => {
+  return waitFor(
+    `wait for ${pidFile}`,
+    () => {
+      const pid = readPid({ pidFile });
+      return pid ? ready(pid) : notYet('no pid written yet');
+    },
+    { timeoutMs, intervalMs: 50 },
+  ).catch((e) => {
     throw new KernelError('start daemon', (e as Error).message, { cause: e });
   });
 }
@@ -31,7 +35,9 @@ export function readPid(paths: Pick<BirdPaths, 'pidFile'>): number | undefined {
 /** True when `pid` is alive and its command line mentions `marker` (our config path). */
 export function isOurProcess(pid: number, marker: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((a) => a.includes(marker));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .some((a) => a.includes(marker));
   } catch {
     return false;
   }

@@ -3,7 +3,11 @@
 import { execa, type Options } from 'execa';
 
 export class KernelError extends Error {
-  constructor(readonly step: string, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly step: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(`${step}: ${message}`, options);
     this.name = 'KernelError';
   }

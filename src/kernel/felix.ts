@@ -5,7 +5,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { felixCleanup, felixCreate, felixFdb, felixNft, wireguardConf, type FelixNode } from '../calico/felix/dataplane.ts';
+import {
+  felixCleanup,
+  felixCreate,
+  felixFdb,
+  felixNft,
+  wireguardConf,
+  type FelixNode,
+} from '../calico/felix/dataplane.ts';
 import { WIREGUARD } from '../calico/felix/encap.ts';
 import type { Plan } from '../plan/plan.ts';
 import { ipBatch, KernelError, nsExec } from './exec.ts';
@@ -18,7 +25,8 @@ export interface WireguardKey {
 /** A Curve25519 key pair as wg(8) writes them (base64 of the raw 32 bytes), without wg genkey. */
 export function generateWireguardKey(): WireguardKey {
   const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  const raw = (k: typeof privateKey, field: 'd' | 'x') => Buffer.from(k.export({ format: 'jwk' })[field]!, 'base64url').toString('base64');
+  const raw = (k: typeof privateKey, field: 'd' | 'x') =>
+    Buffer.from(k.export({ format: 'jwk' })[field]!, 'base64url').toString('base64');
   return { privateKey: raw(privateKey, 'd'), publicKey: raw(publicKey, 'x') };
 }
 
@@ -34,13 +42,25 @@ export function wireguardKeys(stateDir: string, nodes: string[]): Map<string, Wi
       writeFileSync(f, k.privateKey + '\n', { mode: 0o600 });
       writeFileSync(join(dir, `${n}.pub`), k.publicKey + '\n', { mode: 0o644 });
     }
-    keys.set(n, { privateKey: readFileSync(f, 'utf8').trim(), publicKey: readFileSync(join(dir, `${n}.pub`), 'utf8').trim() });
+    keys.set(n, {
+      privateKey: readFileSync(f, 'utf8').trim(),
+      publicKey: readFileSync(join(dir, `${n}.pub`), 'utf8').trim(),
+    });
   }
   return keys;
 }
 
-async function applyNode(f: FelixNode, plan: Plan, keys: Map<string, WireguardKey> | undefined, fresh: boolean): Promise<void> {
-  if (!fresh) await execa('ip', ['-n', f.netns, '-force', '-batch', '-'], { input: felixCleanup().join('\n') + '\n', reject: false });
+async function applyNode(
+  f: FelixNode,
+  plan: Plan,
+  keys: Map<string, WireguardKey> | undefined,
+  fresh: boolean,
+): Promise<void> {
+  if (!fresh)
+    await execa('ip', ['-n', f.netns, '-force', '-batch', '-'], {
+      input: felixCleanup().join('\n') + '\n',
+      reject: false,
+    });
   await ipBatch(`felix dataplane on ${f.node}`, felixCreate(f), f.netns);
   const fdb = felixFdb(f);
   if (fdb.length) {
@@ -50,7 +70,8 @@ async function applyNode(f: FelixNode, plan: Plan, keys: Map<string, WireguardKe
       throw new KernelError(`VXLAN FDB on ${f.node}`, (e as { stderr?: string }).stderr ?? String(e));
     }
   }
-  if (f.natOutgoing || !fresh) await nsExec(`natOutgoing on ${f.node}`, f.netns, ['nft', '-f', '-'], { input: felixNft(f) });
+  if (f.natOutgoing || !fresh)
+    await nsExec(`natOutgoing on ${f.node}`, f.netns, ['nft', '-f', '-'], { input: felixNft(f) });
   if (f.wireguard && keys) {
     const conf = join(plan.stateDir, 'wireguard', `${f.node}.conf`);
     const peers = f.wireguard.peers.map((p) => ({ ...p, publicKey: keys.get(p.node)!.publicKey }));
@@ -61,6 +82,11 @@ async function applyNode(f: FelixNode, plan: Plan, keys: Map<string, WireguardKe
 
 /** `fresh`: the namespaces were just made, so there is nothing of an earlier mode to remove. */
 export async function applyFelix(plan: Plan, fresh: boolean): Promise<void> {
-  const keys = plan.felix.some((f) => f.wireguard) ? wireguardKeys(plan.stateDir, plan.felix.map((f) => f.node)) : undefined;
+  const keys = plan.felix.some((f) => f.wireguard)
+    ? wireguardKeys(
+        plan.stateDir,
+        plan.felix.map((f) => f.node),
+      )
+    : undefined;
   await Promise.all(plan.felix.map((f) => applyNode(f, plan, keys, fresh)));
 }

@@ -12,5 +12,8 @@ export async function liveNamespaces(): Promise<string[]> {
 /** Deletes namespaces in one `ip -force -batch`; missing ones are not an error (idempotent). */
 export async function deleteNamespaces(names: string[]): Promise<void> {
   if (!names.length) return;
-  await execa('ip', ['-force', '-batch', '-'], { input: names.map((n) => `netns del ${n}`).join('\n') + '\n', reject: false });
+  await execa('ip', ['-force', '-batch', '-'], {
+    input: names.map((n) => `netns del ${n}`).join('\n') + '\n',
+    reject: false,
+  });
 }

@@ -10,9 +10,25 @@ export interface PingResult {
   output: string;
 }
 
-export async function ping(ns: string, dst: string, opts: { count?: number; timeoutS?: number; size?: number; intervalS?: number; dontFragment?: boolean } = {}): Promise<PingResult> {
+export async function ping(
+  ns: string,
+  dst: string,
+  opts: { count?: number; timeoutS?: number; size?: number; intervalS?: number; dontFragment?: boolean } = {},
+): Promise<PingResult> {
   const count = opts.count ?? 1;
-  const args = ['netns', 'exec', ns, 'ping', '-n', '-c', String(count), '-i', String(opts.intervalS ?? 0.2), '-W', String(opts.timeoutS ?? 2)];
+  const args = [
+    'netns',
+    'exec',
+    ns,
+    'ping',
+    '-n',
+    '-c',
+    String(count),
+    '-i',
+    String(opts.intervalS ?? 0.2),
+    '-W',
+    String(opts.timeoutS ?? 2),
+  ];
   if (opts.size !== undefined) args.push('-s', String(opts.size));
   if (opts.dontFragment) args.push('-M', 'do');
   const r = await execa('ip', [...args, dst], { reject: false, stdin: 'ignore' });
@@ -38,9 +54,13 @@ export interface MtuResult {
 }
 
 async function passes(ns: string, dst: string, size: number): Promise<{ ok: boolean; out: string }> {
-  const r = await execa('ip', ['netns', 'exec', ns, 'ping', '-n', '-c', '1', '-W', '2', '-M', 'do', '-s', String(size), dst], {
-    reject: false,
-  });
+  const r = await execa(
+    'ip',
+    ['netns', 'exec', ns, 'ping', '-n', '-c', '1', '-W', '2', '-M', 'do', '-s', String(size), dst],
+    {
+      reject: false,
+    },
+  );
   return { ok: r.exitCode === 0, out: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -54,6 +74,12 @@ export async function pathMtu(ns: string, dst: string, maxMtu = 9216): Promise<M
     else hi = mid - 1;
   }
   const above = await passes(ns, dst, lo + 1);
-  const err = above.out.split('\n').find((l) => /mtu|too long|Frag needed|message too long/i.test(l))?.trim() ?? above.out.trim().split('\n').pop() ?? '';
+  const err =
+    above.out
+      .split('\n')
+      .find((l) => /mtu|too long|Frag needed|message too long/i.test(l))
+      ?.trim() ??
+    above.out.trim().split('\n').pop() ??
+    '';
   return { payload: lo, pathMtu: lo + 28, aboveError: err };
 }

@@ -27,7 +27,18 @@ export async function probeDatapath(): Promise<DatapathSupport> {
   const ns = `calilab-probe-${process.pid}-${++probes}`;
   if (!(await quiet('ip', ['netns', 'add', ns]))) return { ipip: false, wireguard: false, vxlan: false };
   try {
-    const can = (type: string, extra: string[] = []) => quiet('ip', ['-n', ns, 'link', 'add', `probe-${type}`, ...extra, 'type', type, ...(type === 'vxlan' ? ['id', '1', 'dstport', '4789'] : [])]);
+    const can = (type: string, extra: string[] = []) =>
+      quiet('ip', [
+        '-n',
+        ns,
+        'link',
+        'add',
+        `probe-${type}`,
+        ...extra,
+        'type',
+        type,
+        ...(type === 'vxlan' ? ['id', '1', 'dstport', '4789'] : []),
+      ]);
     const [ipip, wireguard, vxlan] = await Promise.all([can('ipip'), can('wireguard'), can('vxlan')]);
     return { ipip, wireguard, vxlan };
   } finally {

@@ -45,5 +45,8 @@ export async function neighbourMac(ns: string, ip: string): Promise<string | und
 export async function masqueradeRuleIn(ns: string): Promise<string | undefined> {
   const r = await execa('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'calico'], { reject: false });
   if (r.exitCode !== 0) return undefined;
-  return String(r.stdout).split('\n').map((l) => l.trim()).find((l) => l.includes('masquerade'));
+  return String(r.stdout)
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.includes('masquerade'));
 }

@@ -18,16 +18,60 @@ export interface Capture {
 }
 
 /** What calilab's verifications look at: pod traffic, bare or in any of Calico's tunnels. */
-export const DATAPATH_FILTER = ['icmp', 'or', 'ip', 'proto', '4', 'or', '(udp', 'and', '(port', '4789', 'or', 'port', '51820))'];
+export const DATAPATH_FILTER = [
+  'icmp',
+  'or',
+  'ip',
+  'proto',
+  '4',
+  'or',
+  '(udp',
+  'and',
+  '(port',
+  '4789',
+  'or',
+  'port',
+  '51820))',
+];
 
-export async function startCapture(ns: string, file: string, opts: { iface?: string; filter?: string[]; snaplen?: number; count?: number } = {}): Promise<Capture> {
+export async function startCapture(
+  ns: string,
+  file: string,
+  opts: { iface?: string; filter?: string[]; snaplen?: number; count?: number } = {},
+): Promise<Capture> {
   const iface = opts.iface ?? 'any';
-  const args = ['netns', 'exec', ns, 'tcpdump', '-i', iface, '-n', '-U', '--immediate-mode', '-Z', 'root', '-B', '8192', '-s', String(opts.snaplen ?? 512), '-w', file];
+  const args = [
+    'netns',
+    'exec',
+    ns,
+    'tcpdump',
+    '-i',
+    iface,
+    '-n',
+    '-U',
+    '--immediate-mode',
+    '-Z',
+    'root',
+    '-B',
+    '8192',
+    '-s',
+    String(opts.snaplen ?? 512),
+    '-w',
+    file,
+  ];
   if (opts.count) args.push('-c', String(opts.count));
-  const child: ResultPromise = execa('ip', [...args, ...(opts.filter ?? DATAPATH_FILTER)], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+  const child: ResultPromise = execa('ip', [...args, ...(opts.filter ?? DATAPATH_FILTER)], {
+    reject: false,
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'pipe',
+  });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new KernelError(`capture in ${ns}`, `tcpdump did not start within 20 s: ${stderr.trim()}`)), 20000);
+    const timer = setTimeout(
+      () => reject(new KernelError(`capture in ${ns}`, `tcpdump did not start within 20 s: ${stderr.trim()}`)),
+      20000,
+    );
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (stderr.includes('listening on')) {
@@ -44,7 +88,10 @@ export async function startCapture(ns: string, file: string, opts: { iface?: str
     throw e;
   });
   return {
-    ns, iface, file, pid: child.pid!,
+    ns,
+    iface,
+    file,
+    pid: child.pid!,
     async stop() {
       await sentinelSeen(ns, file);
       child.kill('SIGINT');
@@ -60,7 +107,10 @@ export async function startCapture(ns: string, file: string, opts: { iface?: str
  *  behind. So: ping 127.0.0.1 inside the namespace (`-i any` sees lo) and stop only once that
  *  reply is in the file: the ring is read in order, so everything before it is there too. */
 async function sentinelSeen(ns: string, file: string, maxMs = 8000): Promise<void> {
-  await execa('ip', ['netns', 'exec', ns, 'ping', '-n', '-c', '1', '-W', '1', '127.0.0.1'], { reject: false, stdin: 'ignore' });
+  await execa('ip', ['netns', 'exec', ns, 'ping', '-n', '-c', '1', '-W', '1', '127.0.0.1'], {
+    reject: false,
+    stdin: 'ignore',
+  });
   const isSentinel = (p: DecodedPacket) => {
     const n = p.frame.network;
     return n?.kind === 'ipv4' && n.src === '127.0.0.1' && n.payload?.kind === 'icmp' && n.payload.type === 0;

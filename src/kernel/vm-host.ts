@@ -4,7 +4,11 @@ import { execa } from 'execa';
 
 /** The uncompressed payload of an xz stream (a vmlinuz's embedded kernel). */
 export async function xzDecompress(input: Buffer): Promise<Buffer> {
-  const { stdout } = await execa('xz', ['-dc', '--single-stream'], { input, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 });
+  const { stdout } = await execa('xz', ['-dc', '--single-stream'], {
+    input,
+    encoding: 'buffer',
+    maxBuffer: 512 * 1024 * 1024,
+  });
   return Buffer.from(stdout);
 }
 
@@ -27,7 +31,12 @@ export interface QemuExit {
 /** Runs qemu-system-x86_64 to its end; killed (SIGKILL) after `timeoutMs`. */
 export async function runQemu(args: string[], timeoutMs?: number): Promise<QemuExit> {
   const r = await execa('qemu-system-x86_64', args, {
-    reject: false, timeout: timeoutMs, killSignal: 'SIGKILL', stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
+    reject: false,
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
   });
   return { exitCode: r.exitCode, timedOut: !!r.timedOut, stderr: String(r.stderr) };
 }

@@ -9,15 +9,16 @@ import type { Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 import { notYet, ready, waitFor, WaitTimeout, type Poll } from '../util/wait.ts';
 
-
 async function sessionsUp(topo: Topology, plan: Plan): Promise<string[]> {
   const waiting: string[] = [];
-  await Promise.all(plan.nodes.map(async (n) => {
-    const want = birdPeers(topo, n.name).length;
-    const rows = await bgpSessions(n.bird.socket).catch(() => []);
-    const up = rows.filter((r) => r.info.startsWith('Established')).length;
-    if (up < want) waiting.push(`${n.name} ${up}/${want} sessions`);
-  }));
+  await Promise.all(
+    plan.nodes.map(async (n) => {
+      const want = birdPeers(topo, n.name).length;
+      const rows = await bgpSessions(n.bird.socket).catch(() => []);
+      const up = rows.filter((r) => r.info.startsWith('Established')).length;
+      if (up < want) waiting.push(`${n.name} ${up}/${want} sessions`);
+    }),
+  );
   return waiting;
 }
 
@@ -33,16 +34,19 @@ export function expectedBirdRoutes(topo: Topology, plan: Plan, node: string): st
 
 async function routesIn(topo: Topology, plan: Plan): Promise<string[]> {
   const missing: string[] = [];
-  await Promise.all(plan.nodes.map(async (n) => {
-    const routes = await ipJson<{ dst: string }[]>('read routes', n.netns, ['route', 'show', 'proto', 'bird']);
-    const have = new Set(routes.map((r) => r.dst));
-    for (const b of expectedBirdRoutes(topo, plan, n.name)) if (!have.has(b)) missing.push(`${n.name} lacks ${b}`);
-  }));
+  await Promise.all(
+    plan.nodes.map(async (n) => {
+      const routes = await ipJson<{ dst: string }[]>('read routes', n.netns, ['route', 'show', 'proto', 'bird']);
+      const have = new Set(routes.map((r) => r.dst));
+      for (const b of expectedBirdRoutes(topo, plan, n.name)) if (!have.has(b)) missing.push(`${n.name} lacks ${b}`);
+    }),
+  );
   if (plan.tor) {
     // The top-of-rack router must hold every block (BIRD installs proto bird, FRR's zebra proto bgp).
     const routes = await ipJson<{ dst: string }[]>('read routes', plan.tor.ns, ['route', 'show']);
     const have = new Set(routes.map((r) => r.dst));
-    for (const b of plan.allocation.nodes.flatMap((n) => n.blocks)) if (!have.has(b.cidr)) missing.push(`router lacks ${b.cidr}`);
+    for (const b of plan.allocation.nodes.flatMap((n) => n.blocks))
+      if (!have.has(b.cidr)) missing.push(`router lacks ${b.cidr}`);
   }
   return missing;
 }
@@ -70,6 +74,10 @@ export async function waitConverged(topo: Topology, plan: Plan, timeoutMs = 6000
   } catch (e) {
     if (!(e instanceof WaitTimeout)) throw e;
     const shown = e.waiting.split('; ').slice(0, 6).join('; ');
-    throw new KernelError('wait for BGP convergence', `not converged after ${timeoutMs / 1000} s: ${shown}${birdLogOf(plan, e.waiting)}`, { cause: e });
+    throw new KernelError(
+      'wait for BGP convergence',
+      `not converged after ${timeoutMs / 1000} s: ${shown}${birdLogOf(plan, e.waiting)}`,
+      { cause: e },
+    );
   }
 }

@@ -7,7 +7,12 @@ import type { Topology } from '../topology/types.ts';
 import { TopologyError, validateTopology } from '../topology/validate.ts';
 import type { LabRecord } from './state.ts';
 
-const POOL_SPEC: Record<string, string> = { ipipMode: 'ipipMode', vxlanMode: 'vxlanMode', natOutgoing: 'natOutgoing', disabled: 'disabled' };
+const POOL_SPEC: Record<string, string> = {
+  ipipMode: 'ipipMode',
+  vxlanMode: 'vxlanMode',
+  natOutgoing: 'natOutgoing',
+  disabled: 'disabled',
+};
 const FELIX_SPEC: Record<string, string> = { wireguardEnabled: 'wireguard' };
 
 function specOf(patch: string, file: string): Record<string, unknown> {
@@ -15,38 +20,72 @@ function specOf(patch: string, file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(patch);
   } catch (e) {
-    throw new TopologyError(file, [{ field: '-p', message: `is not JSON: ${(e as Error).message}`, fix: `quote it for the shell: -p '{"spec":{"ipipMode":"Never"}}'` }]);
+    throw new TopologyError(file, [
+      {
+        field: '-p',
+        message: `is not JSON: ${(e as Error).message}`,
+        fix: `quote it for the shell: -p '{"spec":{"ipipMode":"Never"}}'`,
+      },
+    ]);
   }
   const spec = (parsed as { spec?: unknown })?.spec;
-  if (!spec || typeof spec !== 'object') throw new TopologyError(file, [{ field: '-p', message: 'has no "spec" object', fix: `write -p '{"spec":{...}}'` }]);
+  if (!spec || typeof spec !== 'object')
+    throw new TopologyError(file, [{ field: '-p', message: 'has no "spec" object', fix: `write -p '{"spec":{...}}'` }]);
   return spec as Record<string, unknown>;
 }
 
 /** Returns the patched topology (validated), without touching the kernel. */
 export function patchedTopology(rec: LabRecord, kind: string, name: string, patch: string): Topology {
   const file = `patch ${kind} ${name}`;
-  const raw = JSON.parse(JSON.stringify({ ...rec.topology, file: undefined }));
-  delete raw.file;
+  // Pinned: as in Calico, a patch never moves a running pod's address or a node's blocks (even
+  // when it disables the pool they came from).
+  const raw = pinned(rec);
   const spec = specOf(patch, file);
   if (kind === 'ippool' || kind === 'ippools') {
     const pool = raw.ipPools.find((p: { name: string }) => p.name === name);
-    if (!pool) throw new TopologyError(file, [{ field: 'name', message: `no IPPool named ${name}`, fix: `use one of: ${raw.ipPools.map((p: { name: string }) => p.name).join(', ')}` }]);
+    if (!pool)
+      throw new TopologyError(file, [
+        {
+          field: 'name',
+          message: `no IPPool named ${name}`,
+          fix: `use one of: ${raw.ipPools.map((p: { name: string }) => p.name).join(', ')}`,
+        },
+      ]);
     for (const [k, v] of Object.entries(spec)) {
-      if (!POOL_SPEC[k]) throw new TopologyError(file, [{ field: `spec.${k}`, message: 'cannot be changed on a running lab', fix: `patch one of: ${Object.keys(POOL_SPEC).join(', ')}` }]);
+      if (!POOL_SPEC[k])
+        throw new TopologyError(file, [
+          {
+            field: `spec.${k}`,
+            message: 'cannot be changed on a running lab',
+            fix: `patch one of: ${Object.keys(POOL_SPEC).join(', ')}`,
+          },
+        ]);
       pool[POOL_SPEC[k]] = v;
     }
     // As in calicoctl: enabling one encapsulation with the other still on is an error, so
     // switching to VXLAN means {"ipipMode":"Never","vxlanMode":"Always"} in one patch.
   } else if (kind === 'felixconfiguration' || kind === 'felixconfigurations') {
-    if (name !== 'default') throw new TopologyError(file, [{ field: 'name', message: `no FelixConfiguration named ${name}`, fix: 'use default' }]);
+    if (name !== 'default')
+      throw new TopologyError(file, [
+        { field: 'name', message: `no FelixConfiguration named ${name}`, fix: 'use default' },
+      ]);
     for (const [k, v] of Object.entries(spec)) {
-      if (!FELIX_SPEC[k]) throw new TopologyError(file, [{ field: `spec.${k}`, message: 'is not supported', fix: `patch one of: ${Object.keys(FELIX_SPEC).join(', ')}` }]);
+      if (!FELIX_SPEC[k])
+        throw new TopologyError(file, [
+          {
+            field: `spec.${k}`,
+            message: 'is not supported',
+            fix: `patch one of: ${Object.keys(FELIX_SPEC).join(', ')}`,
+          },
+        ]);
       raw[FELIX_SPEC[k]] = v;
     }
   } else {
-    throw new TopologyError(file, [{ field: 'kind', message: `cannot patch ${kind}`, fix: 'patch ippool NAME or felixconfiguration default' }]);
+    throw new TopologyError(file, [
+      { field: 'kind', message: `cannot patch ${kind}`, fix: 'patch ippool NAME or felixconfiguration default' },
+    ]);
   }
-  return validateTopology(raw, rec.topologyFile);
+  return validateTopology(raw, file);
 }
 
 export interface PodSpec {
@@ -60,21 +99,32 @@ export interface PodSpec {
 function pinned(rec: LabRecord): Record<string, any> {
   const raw = JSON.parse(JSON.stringify(rec.topology));
   delete raw.file;
-  for (const n of raw.nodes) n.blocks = rec.plan.allocation.nodes.find((a) => a.node === n.name)!.blocks.map((b) => b.cidr);
-  for (const p of raw.pods) p.ip = rec.plan.allocation.pods.find((a) => a.name === p.name && a.namespace === p.namespace)!.ip;
+  for (const n of raw.nodes)
+    n.blocks = rec.plan.allocation.nodes.find((a) => a.node === n.name)!.blocks.map((b) => b.cidr);
+  for (const p of raw.pods)
+    p.ip = rec.plan.allocation.pods.find((a) => a.name === p.name && a.namespace === p.namespace)!.ip;
   return raw;
 }
 
 export function topologyWithPod(rec: LabRecord, pod: PodSpec): Topology {
   const raw = pinned(rec);
   if (raw.pods.some((p: PodSpec) => p.name === pod.name && p.namespace === pod.namespace)) {
-    throw new TopologyError(`pod add ${pod.name}`, [{ field: 'name', message: `pod ${pod.namespace}/${pod.name} already exists`, fix: 'pick another name, or `calilab pod del` it first' }]);
+    throw new TopologyError(`pod add ${pod.name}`, [
+      {
+        field: 'name',
+        message: `pod ${pod.namespace}/${pod.name} already exists`,
+        fix: 'pick another name, or `calilab pod del` it first',
+      },
+    ]);
   }
   raw.pods.push({ name: pod.name, namespace: pod.namespace, node: pod.node, ...(pod.ip ? { ip: pod.ip } : {}) });
   // A requested address outside the node's blocks: the node claims that address's block (when
   // no other node holds it), as Calico's IPAM does for an IP annotation.
   const node = raw.nodes.find((n: { name: string }) => n.name === pod.node);
-  const pool = pod.ip && isIPv4(pod.ip) ? raw.ipPools.find((p: { cidr: string }) => contains(parseCidr(p.cidr), parseIp(pod.ip!))) : undefined;
+  const pool =
+    pod.ip && isIPv4(pod.ip)
+      ? raw.ipPools.find((p: { cidr: string }) => contains(parseCidr(p.cidr), parseIp(pod.ip!)))
+      : undefined;
   if (node && pool) {
     const block = formatCidr({ network: networkOf(parseIp(pod.ip!), pool.blockSize), prefix: pool.blockSize });
     const held = raw.nodes.some((n: { blocks: string[] }) => n.blocks.includes(block));
@@ -88,7 +138,13 @@ export function topologyWithoutPod(rec: LabRecord, namespace: string, name: stri
   const before = raw.pods.length;
   raw.pods = raw.pods.filter((p: PodSpec) => !(p.name === name && p.namespace === namespace));
   if (raw.pods.length === before) {
-    throw new TopologyError(`pod del ${name}`, [{ field: 'name', message: `no pod ${namespace}/${name}`, fix: `use one of: ${rec.plan.workloads.map((w) => `${w.namespace}/${w.pod}`).join(', ')}` }]);
+    throw new TopologyError(`pod del ${name}`, [
+      {
+        field: 'name',
+        message: `no pod ${namespace}/${name}`,
+        fix: `use one of: ${rec.plan.workloads.map((w) => `${w.namespace}/${w.pod}`).join(', ')}`,
+      },
+    ]);
   }
   return validateTopology(raw, `pod del ${name}`);
 }

@@ -7,7 +7,10 @@ import { LabStateError, writeRecord, type LabRecord } from './state.ts';
 
 function nodeOf(rec: LabRecord, node: string) {
   const n = rec.plan.nodes.find((x) => x.name === node);
-  if (!n) throw new LabStateError(`no node ${node} in lab ${rec.lab}; nodes: ${rec.plan.nodes.map((x) => x.name).join(', ')}`);
+  if (!n)
+    throw new LabStateError(
+      `no node ${node} in lab ${rec.lab}; nodes: ${rec.plan.nodes.map((x) => x.name).join(', ')}`,
+    );
   return n;
 }
 

@@ -20,7 +20,8 @@ export interface UpResult {
 export class PrivilegeError extends Error {}
 
 export function requireRoot(what: string): void {
-  if (process.getuid?.() !== 0) throw new PrivilegeError(`${what} changes network namespaces and needs root; run it with sudo`);
+  if (process.getuid?.() !== 0)
+    throw new PrivilegeError(`${what} changes network namespaces and needs root; run it with sudo`);
 }
 
 /** Refuses a lab this kernel cannot build: a missing tunnel module, or too small an ARP table. */
@@ -29,14 +30,23 @@ async function checkKernel(topo: Topology, plan: Plan): Promise<void> {
   const support = await probeDatapath();
   if (!support.ipip || (topo.wireguard && !support.wireguard)) {
     const missing = !support.ipip ? 'ipip' : 'wireguard';
-    throw new KernelError('check kernel', `this kernel cannot create ${missing} links (no ${missing} module); run calilab inside the VM: \`sudo npx calilab vm -- npx calilab ...\``);
+    throw new KernelError(
+      'check kernel',
+      `this kernel cannot create ${missing} links (no ${missing} module); ` +
+        'run calilab inside the VM: `sudo npx calilab vm -- npx calilab ...`',
+    );
   }
   const need = neighbourEntries(plan);
   const cap = neighbourCapacity();
   if (need > cap) {
     const t3 = 2 ** Math.ceil(Math.log2(need * 2));
     const t2 = 2 ** Math.ceil(Math.log2(need));
-    throw new KernelError('check kernel', `lab ${topo.name} needs about ${need} ARP entries, but the kernel's table (shared by every namespace) holds ${cap}: raise it with \`sudo sysctl -w net.ipv4.neigh.default.gc_thresh3=${t3} net.ipv4.neigh.default.gc_thresh2=${t2}\`, or run in calilab's VM, which does`);
+    const sysctl = `sudo sysctl -w net.ipv4.neigh.default.gc_thresh3=${t3} net.ipv4.neigh.default.gc_thresh2=${t2}`;
+    throw new KernelError(
+      'check kernel',
+      `lab ${topo.name} needs about ${need} ARP entries, but the kernel's table (shared by every namespace) ` +
+        `holds ${cap}: raise it with \`${sysctl}\`, or run in calilab's VM, which does`,
+    );
   }
 }
 
@@ -48,7 +58,14 @@ export async function up(topo: Topology, report: StepReporter = () => {}): Promi
   await checkKernel(topo, plan);
   claimLab(topo.name);
   // Recorded before the first kernel change, so that `down` always finds what `up` made.
-  const record: LabRecord = { lab: topo.name, topologyFile: topo.file, createdAt: new Date().toISOString(), topology: topo, plan, processes: [] };
+  const record: LabRecord = {
+    lab: topo.name,
+    topologyFile: topo.file,
+    createdAt: new Date().toISOString(),
+    topology: topo,
+    plan,
+    processes: [],
+  };
   writeRecord(record);
   try {
     // Big generated clusters (the scale benchmark) converge in minutes under TCG, not seconds.
@@ -94,15 +111,16 @@ export async function down(lab: string): Promise<{ namespaces: number; processes
     // BIRD (-P) and FRR (-i) both carry their pid file on the command line.
     if (pid && !procs.some((p) => p.pid === pid)) procs.push({ pid, what: 'top-of-rack', marker: f });
   }
-  await Promise.all(procs.map(async (p) => {
-    if (isOurProcess(p.pid, p.marker)) {
-      processes++;
-      await stopProcess(p.pid, p.marker);
-    }
-  }));
+  await Promise.all(
+    procs.map(async (p) => {
+      if (isOurProcess(p.pid, p.marker)) {
+        processes++;
+        await stopProcess(p.pid, p.marker);
+      }
+    }),
+  );
   const namespaces = await labNamespaces(lab, rec?.plan);
   await deleteNamespaces(namespaces);
   removeLabDir(lab);
   return { namespaces: namespaces.length, processes };
 }
-

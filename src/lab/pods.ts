@@ -10,7 +10,9 @@ import { reconcile } from './reconcile.ts';
 import { LabStateError, type LabRecord } from './state.ts';
 
 export async function addPod(
-  rec: LabRecord, topo: Topology, pod: PodSpec,
+  rec: LabRecord,
+  topo: Topology,
+  pod: PodSpec,
 ): Promise<{ workload: WorkloadEndpoint; newBlock?: string; ms: number }> {
   const t = Date.now();
   const plan = buildPlan(topo);
@@ -21,7 +23,12 @@ export async function addPod(
   return { workload: w, newBlock, ms: Date.now() - t };
 }
 
-export async function deletePod(rec: LabRecord, topo: Topology, namespace: string, name: string): Promise<{ ms: number }> {
+export async function deletePod(
+  rec: LabRecord,
+  topo: Topology,
+  namespace: string,
+  name: string,
+): Promise<{ ms: number }> {
   const t = Date.now();
   if (!rec.plan.workloads.some((w) => w.pod === name && w.namespace === namespace)) {
     throw new LabStateError(`no pod ${namespace}/${name} in lab ${rec.lab}`);

@@ -97,7 +97,10 @@ async function createOnRunningLab(rec: LabRecord, create: KernelObjects): Promis
   rec.plan.namespaces.push(...create.namespaces);
   writeRecord(rec);
   try {
-    await createObjects(create, [...new Set(create.routes.map((r) => r.ns))].filter((ns) => !names.includes(ns)));
+    await createObjects(
+      create,
+      [...new Set(create.routes.map((r) => r.ns))].filter((ns) => !names.includes(ns)),
+    );
   } catch (e) {
     await deleteNamespaces(names);
     rec.plan.namespaces = rec.plan.namespaces.filter((n) => !names.includes(n.name));
@@ -128,7 +131,13 @@ async function reconcileBird(rec: LabRecord, plan: Plan, fresh: boolean): Promis
  * built from `topo`. The caller has recorded `plan`'s namespaces first when fresh, so that a
  * failure leaves `down` able to find everything.
  */
-export async function reconcile(rec: LabRecord, topo: Topology, plan: Plan, fresh: boolean, o: ReconcileOptions = {}): Promise<void> {
+export async function reconcile(
+  rec: LabRecord,
+  topo: Topology,
+  plan: Plan,
+  fresh: boolean,
+  o: ReconcileOptions = {},
+): Promise<void> {
   const running = fresh ? undefined : rec.plan;
   keepPodMtus(plan, running);
   await timed('namespaces and links', o, async () => {

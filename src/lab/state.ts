@@ -53,7 +53,9 @@ function checkRecord(v: unknown, file: string): LabRecord {
   const planMissing = ['namespaces', 'nodes', 'workloads', 'allocation'].filter((k) => !plan || !(k in plan));
   if (missing.length || planMissing.length || !Array.isArray(r?.processes)) {
     const what = [...missing, ...planMissing.map((k) => `plan.${k}`)].join(', ') || 'processes';
-    throw new LabStateError(`${file}: not a calilab lab record (missing ${what}); remove the lab with \`calilab down --all\``);
+    throw new LabStateError(
+      `${file}: not a calilab lab record (missing ${what}); remove the lab with \`calilab down --all\``,
+    );
   }
   return r as LabRecord;
 }
@@ -65,7 +67,10 @@ export function readRecord(lab: string): LabRecord | undefined {
   try {
     parsed = JSON.parse(readFileSync(f, 'utf8'));
   } catch (e) {
-    throw new LabStateError(`${f}: unreadable lab record (${(e as Error).message}); remove the lab with \`calilab down ${lab}\``, { cause: e });
+    throw new LabStateError(
+      `${f}: unreadable lab record (${(e as Error).message}); remove the lab with \`calilab down ${lab}\``,
+      { cause: e },
+    );
   }
   return checkRecord(parsed, f);
 }
@@ -83,7 +88,8 @@ export function resolveLab(name?: string): LabRecord {
   }
   const labs = listLabs().filter((l) => readRecord(l));
   if (labs.length === 1) return readRecord(labs[0])!;
-  if (!labs.length) throw new LabStateError('no lab is up; start one with `calilab up topologies/calico-ipip-3node.yaml`');
+  if (!labs.length)
+    throw new LabStateError('no lab is up; start one with `calilab up topologies/calico-ipip-3node.yaml`');
   throw new LabStateError(`several labs are up (${labs.join(', ')}); name one`);
 }
 

@@ -27,12 +27,12 @@ export function resolveTarget(rec: LabRecord, what: string): Target {
   if (what === 'router') return { kind: 'router', name: 'router', netns: routerNs(rec.lab) };
   const host = rec.topology.outside.find((h) => h.name === what || h.ip === what);
   if (host) return { kind: 'outside', name: host.name, netns: outsideNs(rec.lab, host.name), ip: host.ip };
-  const known = [
-    ...plan.nodes.map((n) => n.name),
-    ...plan.workloads.map((w) => w.pod),
-    'router',
-    ...rec.topology.outside.map((h) => h.name),
-  ];
+  // A pod whose bare name is taken (by a pod in another namespace, or a node) is listed as the
+  // user must type it: namespace/name.
+  const taken = (w: { pod: string }) =>
+    plan.workloads.filter((x) => x.pod === w.pod).length > 1 || plan.nodes.some((n) => n.name === w.pod);
+  const podLabels = plan.workloads.map((w) => (taken(w) ? `${w.namespace}/${w.pod}` : w.pod));
+  const known = [...plan.nodes.map((n) => n.name), ...podLabels, 'router', ...rec.topology.outside.map((h) => h.name)];
   throw new LabStateError(`"${what}" is not a node, pod or host of lab ${rec.lab}; known: ${known.join(', ')}`);
 }
 

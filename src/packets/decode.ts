@@ -121,7 +121,14 @@ export function decodeFrame(linkType: number, data: Buffer): Frame {
     if (r.problem) f.problem = r.problem;
   } else if (f.etherType === 0x0806) {
     if (rest.length < 28) f.problem = 'truncated ARP';
-    else f.network = { kind: 'arp', op: rest.readUInt16BE(6), senderMac: mac(rest, 8), senderIp: ip4(rest, 14), targetIp: ip4(rest, 24) };
+    else
+      f.network = {
+        kind: 'arp',
+        op: rest.readUInt16BE(6),
+        senderMac: mac(rest, 8),
+        senderIp: ip4(rest, 14),
+        targetIp: ip4(rest, 24),
+      };
   } else if (f.etherType !== undefined) {
     f.network = { kind: 'other', etherType: f.etherType };
   }
@@ -169,7 +176,12 @@ export function decodeIpv4(b: Buffer, depth = 0): { ip?: Ipv4; problem?: string 
   return { ip, problem: r.problem ?? problem };
 }
 
-function decodeTransport(proto: number, b: Buffer, length: number, depth: number): { payload: Ipv4['payload']; problem?: string } {
+function decodeTransport(
+  proto: number,
+  b: Buffer,
+  length: number,
+  depth: number,
+): { payload: Ipv4['payload']; problem?: string } {
   if (proto === 4) {
     if (depth >= 4) return { payload: { kind: 'other', proto, length }, problem: 'IPIP nested too deep' };
     const inner = decodeIpv4(b, depth + 1);
@@ -207,9 +219,29 @@ function decodeTransport(proto: number, b: Buffer, length: number, depth: number
   if (proto === 6) {
     if (b.length < 20) return { payload: { kind: 'other', proto, length }, problem: 'truncated TCP header' };
     const fl = b[13];
-    const flags = [[2, 'S'], [1, 'F'], [4, 'R'], [8, 'P'], [16, '.'], [32, 'U']].filter(([bit]) => fl & (bit as number)).map(([, c]) => c).join('');
+    const flags = [
+      [2, 'S'],
+      [1, 'F'],
+      [4, 'R'],
+      [8, 'P'],
+      [16, '.'],
+      [32, 'U'],
+    ]
+      .filter(([bit]) => fl & (bit as number))
+      .map(([, c]) => c)
+      .join('');
     const dataOffset = (b[12] >> 4) * 4;
-    return { payload: { kind: 'tcp', sport: b.readUInt16BE(0), dport: b.readUInt16BE(2), seq: b.readUInt32BE(4), ack: b.readUInt32BE(8), flags: flags || 'none', length: Math.max(0, length - dataOffset) } };
+    return {
+      payload: {
+        kind: 'tcp',
+        sport: b.readUInt16BE(0),
+        dport: b.readUInt16BE(2),
+        seq: b.readUInt32BE(4),
+        ack: b.readUInt32BE(8),
+        flags: flags || 'none',
+        length: Math.max(0, length - dataOffset),
+      },
+    };
   }
   return { payload: { kind: 'other', proto, length } };
 }

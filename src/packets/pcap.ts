@@ -24,13 +24,22 @@ function checkMagic(file: string): void {
   closeSync(fd);
   if (n < 4) throw new PcapError(`${file}: too short to be a pcap file (${n} bytes)`);
   const magic = head.toString('hex');
-  if (magic === '0a0d0d0a') throw new PcapError(`${file}: is pcapng; calilab reads classic pcap (tcpdump -w writes it; convert with: editcap -F pcap IN OUT)`);
-  if (magic === 'a1b23c4d' || magic === '4d3cb2a1') throw new PcapError(`${file}: nanosecond-resolution pcap is not supported; write microsecond pcap (tcpdump's default)`);
+  if (magic === '0a0d0d0a')
+    throw new PcapError(
+      `${file}: is pcapng; calilab reads classic pcap (tcpdump -w writes it; convert with: editcap -F pcap IN OUT)`,
+    );
+  if (magic === 'a1b23c4d' || magic === '4d3cb2a1')
+    throw new PcapError(
+      `${file}: nanosecond-resolution pcap is not supported; write microsecond pcap (tcpdump's default)`,
+    );
   if (magic !== 'a1b2c3d4' && magic !== 'd4c3b2a1') throw new PcapError(`${file}: not a pcap file (magic ${magic})`);
 }
 
 /** Streams every record to `onPacket`; resolves with the link type and count. */
-export function forEachPacket(file: string, onPacket: (p: Packet, linkType: number) => void): Promise<{ linkType: number; count: number }> {
+export function forEachPacket(
+  file: string,
+  onPacket: (p: Packet, linkType: number) => void,
+): Promise<{ linkType: number; count: number }> {
   checkMagic(file);
   return new Promise((resolve, reject) => {
     const parser = pcapParser.parse(createReadStream(file, { highWaterMark: 1 << 20 }));
@@ -63,7 +72,16 @@ export function forEachPacket(file: string, onPacket: (p: Packet, linkType: numb
       pending = undefined;
       count++;
       try {
-        onPacket({ index: count, time: p.header.timestampSeconds + p.header.timestampMicroseconds / 1e6, capturedLength: p.header.capturedLength, originalLength: p.header.originalLength, data: p.data }, linkType);
+        onPacket(
+          {
+            index: count,
+            time: p.header.timestampSeconds + p.header.timestampMicroseconds / 1e6,
+            capturedLength: p.header.capturedLength,
+            originalLength: p.header.originalLength,
+            data: p.data,
+          },
+          linkType,
+        );
       } catch (e) {
         fail((e as Error).message);
       }

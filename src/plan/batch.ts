@@ -21,7 +21,11 @@ export function rootBatch(plan: KernelObjects): string[] {
 
 /** One batch per namespace of `plan`, plus per `existing` namespace that gains objects (a node
  *  that gets a new pod's cali end and /32). */
-export function namespaceBatches(plan: KernelObjects, facts: KernelFacts, existing: string[] = []): Map<string, string[]> {
+export function namespaceBatches(
+  plan: KernelObjects,
+  facts: KernelFacts,
+  existing: string[] = [],
+): Map<string, string[]> {
   const names = [...plan.namespaces.map((n) => n.name), ...existing];
   const out = new Map<string, string[]>(names.map((n) => [n, ['link set lo up']]));
   const add = (ns: string, line: string) => out.get(ns)!.push(line);
@@ -37,7 +41,8 @@ export function namespaceBatches(plan: KernelObjects, facts: KernelFacts, existi
     add(a.ns, `link set dev ${a.name} up`);
     add(b.ns, `link set dev ${b.name} up`);
   }
-  for (const a of plan.addresses) add(a.ns, `address add ${a.cidr} dev ${a.dev}${a.noprefixroute ? ' noprefixroute' : ''}`);
+  for (const a of plan.addresses)
+    add(a.ns, `address add ${a.cidr} dev ${a.dev}${a.noprefixroute ? ' noprefixroute' : ''}`);
   for (const r of plan.routes) {
     const parts = ['route add', r.dst];
     if (r.via) parts.push('via', r.via);
@@ -62,11 +67,21 @@ export function sysctlArgs(plan: KernelObjects): Map<string, string[]> {
 }
 
 export function renderPlanText(plan: Plan, facts: KernelFacts): string {
-  const lines = [`# calilab plan for lab ${plan.lab} (state in ${plan.stateDir})`, `# mtu: underlay ${plan.mtu.underlay}, tunnel ${plan.mtu.tunnel}, pod ${plan.mtu.pod}`, '', '## ip -batch (root namespace)'];
+  const lines = [
+    `# calilab plan for lab ${plan.lab} (state in ${plan.stateDir})`,
+    `# mtu: underlay ${plan.mtu.underlay}, tunnel ${plan.mtu.tunnel}, pod ${plan.mtu.pod}`,
+    '',
+    '## ip -batch (root namespace)',
+  ];
   lines.push(...rootBatch(plan));
   for (const [ns, batch] of namespaceBatches(plan, facts)) lines.push('', `## ip -n ${ns} -batch`, ...batch);
   for (const [ns, args] of sysctlArgs(plan)) lines.push('', `## ip netns exec ${ns} sysctl -w`, ...args);
   for (const n of plan.nodes) lines.push('', `## ${n.bird.config}`, n.bird.text.trimEnd());
-  if (plan.tor) lines.push('', `## ${plan.tor.paths.config} (top-of-rack ${plan.tor.name}, ${plan.tor.implementation})`, plan.tor.text.trimEnd());
+  if (plan.tor)
+    lines.push(
+      '',
+      `## ${plan.tor.paths.config} (top-of-rack ${plan.tor.name}, ${plan.tor.implementation})`,
+      plan.tor.text.trimEnd(),
+    );
   return lines.join('\n') + '\n';
 }

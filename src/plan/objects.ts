@@ -68,7 +68,15 @@ export interface KernelObjects {
   sysctls: SysctlPlan[];
 }
 
-export const noObjects = (): KernelObjects => ({ namespaces: [], links: [], veths: [], ports: [], addresses: [], routes: [], sysctls: [] });
+export const noObjects = (): KernelObjects => ({
+  namespaces: [],
+  links: [],
+  veths: [],
+  ports: [],
+  addresses: [],
+  routes: [],
+  sysctls: [],
+});
 
 /** Appends every object of `part` to `into`, in order. */
 export function mergeObjects(into: KernelObjects, part: Partial<KernelObjects>): void {

@@ -13,7 +13,7 @@ import { nodeUplink, outsideObjects, routerObjects } from '../router/underlay.ts
 import { subnetOf } from '../topology/query.ts';
 import type { Topology } from '../topology/types.ts';
 import { nodeNs, routerNs, stateRoot } from './naming.ts';
-import { mergeObjects, type KernelObjects } from './objects.ts';
+import { mergeObjects, noObjects, type KernelObjects } from './objects.ts';
 
 export type { WorkloadEndpoint } from '../calico/cni/wiring.ts';
 export type * from './objects.ts';
@@ -66,8 +66,14 @@ export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): P
   const stateDir = join(stateRoot(), lab);
   const mtu = { underlay: topo.underlay.mtu, tunnel: topo.underlay.mtu - 20, pod: tunnelMtu(topo) };
   const plan: Plan = {
-    lab, stateDir, mtu, namespaces: [], links: [], veths: [], ports: [], addresses: [], routes: [], sysctls: [],
-    nodes: [], workloads: [], allocation: alloc, felix: felixPlan(topo, alloc, (node) => nodeNs(lab, node)),
+    lab,
+    stateDir,
+    mtu,
+    ...noObjects(),
+    nodes: [],
+    workloads: [],
+    allocation: alloc,
+    felix: felixPlan(topo, alloc, (node) => nodeNs(lab, node)),
   };
   mergeObjects(plan, routerObjects(topo));
   plan.tor = torPlan(topo, stateDir);
@@ -78,8 +84,13 @@ export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): P
     mergeObjects(plan, nodeUplink(topo, n));
     mergeObjects(plan, ipipDevice(topo, ns, a.tunnelAddress));
     plan.nodes.push({
-      name: n.name, netns: ns, ip: n.ip, subnet: subnet.cidr, gateway: subnet.gateway,
-      tunnelAddress: a.tunnelAddress, blocks: a.blocks.map((b) => b.cidr),
+      name: n.name,
+      netns: ns,
+      ip: n.ip,
+      subnet: subnet.cidr,
+      gateway: subnet.gateway,
+      tunnelAddress: a.tunnelAddress,
+      blocks: a.blocks.map((b) => b.cidr),
       bird: { ...birdPaths(stateDir, n.name), text: '' },
     });
   }

@@ -12,8 +12,13 @@ export function mermaid(topo: Topology, plan: Plan = buildPlan(topo)): string {
   l.push(...topo.underlay.subnets.flatMap((s, i) => [`  subnet${i}(["${s.cidr}"])`, `  router --- subnet${i}`]));
   for (const n of plan.nodes) {
     const i = topo.underlay.subnets.findIndex((s) => s.cidr === n.subnet);
-    l.push(`  subgraph ${id(n.name)}_box["${n.name} ${n.ip}"]`, `    ${id(n.name)}["BIRD AS ${topo.bgp.asNumber}${topo.bgp.routeReflectors.includes(n.name) ? ' (route reflector)' : ''}<br/>tunl0 ${n.tunnelAddress}<br/>${n.blocks.join(', ')}"]`);
-    for (const w of plan.workloads.filter((x) => x.node === n.name)) l.push(`    ${id(w.netns)}["${w.pod}<br/>${w.ip}<br/>${w.interface}"]`);
+    const rr = topo.bgp.routeReflectors.includes(n.name) ? ' (route reflector)' : '';
+    l.push(
+      `  subgraph ${id(n.name)}_box["${n.name} ${n.ip}"]`,
+      `    ${id(n.name)}["BIRD AS ${topo.bgp.asNumber}${rr}<br/>tunl0 ${n.tunnelAddress}<br/>${n.blocks.join(', ')}"]`,
+    );
+    for (const w of plan.workloads.filter((x) => x.node === n.name))
+      l.push(`    ${id(w.netns)}["${w.pod}<br/>${w.ip}<br/>${w.interface}"]`);
     l.push('  end', `  subnet${i} --- ${id(n.name)}_box`);
   }
   for (const [a, b] of sessions(topo)) l.push(`  ${id(a)} <-. "BGP" .-> ${id(b)}`);
@@ -22,12 +27,29 @@ export function mermaid(topo: Topology, plan: Plan = buildPlan(topo)): string {
 }
 
 export function dot(topo: Topology, plan: Plan = buildPlan(topo)): string {
-  const l = [`graph "${topo.name}" {`, '  node [shape=box, fontname="monospace"];', `  label="${topo.name}: ${encapLabel(topo)}";`, '  router [shape=ellipse];'];
-  l.push(...topo.underlay.subnets.flatMap((s, i) => [`  subnet${i} [shape=ellipse, label="${s.cidr}"];`, `  router -- subnet${i};`]));
+  const l = [
+    `graph "${topo.name}" {`,
+    '  node [shape=box, fontname="monospace"];',
+    `  label="${topo.name}: ${encapLabel(topo)}";`,
+    '  router [shape=ellipse];',
+  ];
+  l.push(
+    ...topo.underlay.subnets.flatMap((s, i) => [
+      `  subnet${i} [shape=ellipse, label="${s.cidr}"];`,
+      `  router -- subnet${i};`,
+    ]),
+  );
   for (const n of plan.nodes) {
     const i = topo.underlay.subnets.findIndex((s) => s.cidr === n.subnet);
-    l.push(`  ${id(n.name)} [label="${n.name}\\n${n.ip}\\ntunl0 ${n.tunnelAddress}\\n${n.blocks.join(', ')}"];`, `  subnet${i} -- ${id(n.name)};`);
-    for (const w of plan.workloads.filter((x) => x.node === n.name)) l.push(`  ${id(w.netns)} [label="${w.pod}\\n${w.ip}"];`, `  ${id(n.name)} -- ${id(w.netns)} [label="${w.interface}"];`);
+    l.push(
+      `  ${id(n.name)} [label="${n.name}\\n${n.ip}\\ntunl0 ${n.tunnelAddress}\\n${n.blocks.join(', ')}"];`,
+      `  subnet${i} -- ${id(n.name)};`,
+    );
+    for (const w of plan.workloads.filter((x) => x.node === n.name))
+      l.push(
+        `  ${id(w.netns)} [label="${w.pod}\\n${w.ip}"];`,
+        `  ${id(n.name)} -- ${id(w.netns)} [label="${w.interface}"];`,
+      );
   }
   for (const [a, b] of sessions(topo)) l.push(`  ${id(a)} -- ${id(b)} [style=dashed, label="BGP", constraint=false];`);
   l.push('}');

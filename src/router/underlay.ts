@@ -26,7 +26,8 @@ export function routerObjects(topo: Topology): KernelObjects {
     // The top-of-rack BGP speaker runs in the router namespace, on the peer's address.
     const i = topo.underlay.subnets.findIndex((s) => contains(parseCidr(s.cidr), parseIp(peer.ip)));
     const s = topo.underlay.subnets[i];
-    if (s.gateway !== peer.ip) o.addresses.push({ ns: router, dev: subnetBridge(i), cidr: `${peer.ip}/${prefixOf(s.cidr)}` });
+    if (s.gateway !== peer.ip)
+      o.addresses.push({ ns: router, dev: subnetBridge(i), cidr: `${peer.ip}/${prefixOf(s.cidr)}` });
   }
   return o;
 }
@@ -41,7 +42,12 @@ export function nodeUplink(topo: Topology, n: Node): KernelObjects {
   return {
     ...noObjects(),
     namespaces: [{ name: ns, role: 'node', of: n.name }],
-    veths: [[{ ns, name: 'eth0', mtu }, { ns: router, name: routerPort(n.name), mtu }]],
+    veths: [
+      [
+        { ns, name: 'eth0', mtu },
+        { ns: router, name: routerPort(n.name), mtu },
+      ],
+    ],
     ports: [{ ns: router, dev: routerPort(n.name), bridge }],
     addresses: [{ ns, dev: 'eth0', cidr: `${n.ip}/${prefixOf(subnet.cidr)}`, noprefixroute: true }],
     routes: [
@@ -62,7 +68,10 @@ export function outsideObjects(topo: Topology): KernelObjects {
     const gw = formatIp((ip & 0xffffff00) + (ip % 256 === 1 ? 2 : 1));
     const port = routerPort(`out-${h.name}`);
     o.namespaces.push({ name: ns, role: 'outside', of: h.name });
-    o.veths.push([{ ns, name: 'eth0', mtu: topo.underlay.mtu }, { ns: router, name: port, mtu: topo.underlay.mtu }]);
+    o.veths.push([
+      { ns, name: 'eth0', mtu: topo.underlay.mtu },
+      { ns: router, name: port, mtu: topo.underlay.mtu },
+    ]);
     o.addresses.push({ ns, dev: 'eth0', cidr: `${h.ip}/24` }, { ns: router, dev: port, cidr: `${gw}/24` });
     o.routes.push({ ns, dst: 'default', dev: 'eth0', via: gw });
   }

@@ -11,7 +11,11 @@ export const ready = <T>(value: T): Poll<T> => ({ done: true, value });
 export const notYet = (waiting: string): Poll<never> => ({ done: false, waiting });
 
 export class WaitTimeout extends Error {
-  constructor(readonly what: string, readonly waiting: string, readonly timeoutMs: number) {
+  constructor(
+    readonly what: string,
+    readonly waiting: string,
+    readonly timeoutMs: number,
+  ) {
     super(`${what}: not done after ${timeoutMs / 1000} s${waiting ? `: ${waiting}` : ''}`);
     this.name = 'WaitTimeout';
   }

@@ -15,18 +15,35 @@ export interface Expectation {
 }
 
 export function expectPath(topo: Topology, from: WorkloadEndpoint, to: WorkloadEndpoint): Expectation {
-  if (from.node === to.node) return { encapsulation: 'local', reachable: true, why: 'same node: routed between cali interfaces' };
+  if (from.node === to.node)
+    return { encapsulation: 'local', reachable: true, why: 'same node: routed between cali interfaces' };
   const a = topo.nodes.find((n) => n.name === from.node)!;
   const b = topo.nodes.find((n) => n.name === to.node)!;
   const sameSubnet = subnetOf(topo, a.ip) === subnetOf(topo, b.ip);
-  if (topo.wireguard) return { encapsulation: 'wireguard', reachable: true, why: 'WireGuard encrypts node-to-node pod traffic' };
+  if (topo.wireguard)
+    return { encapsulation: 'wireguard', reachable: true, why: 'WireGuard encrypts node-to-node pod traffic' };
   const pool = topo.ipPools.find((p) => contains(parseCidr(p.cidr), parseIp(to.ip)))!;
-  const mode = pool.vxlanMode !== 'Never' ? { kind: 'vxlan' as const, m: pool.vxlanMode } : { kind: 'ipip' as const, m: pool.ipipMode };
+  const mode =
+    pool.vxlanMode !== 'Never'
+      ? { kind: 'vxlan' as const, m: pool.vxlanMode }
+      : { kind: 'ipip' as const, m: pool.ipipMode };
   const encap = mode.m === 'Always' || (mode.m === 'CrossSubnet' && !sameSubnet);
-  if (encap) return { encapsulation: mode.kind, reachable: true, why: `${pool.name} ${mode.kind === 'vxlan' ? 'vxlanMode' : 'ipipMode'} ${mode.m}${mode.m === 'CrossSubnet' ? ', peers in different subnets' : ''}` };
+  if (encap) {
+    const field = mode.kind === 'vxlan' ? 'vxlanMode' : 'ipipMode';
+    const crossSubnet = mode.m === 'CrossSubnet' ? ', peers in different subnets' : '';
+    return { encapsulation: mode.kind, reachable: true, why: `${pool.name} ${field} ${mode.m}${crossSubnet}` };
+  }
   const routerKnowsPods = topo.bgp.peers.length > 0;
   if (!sameSubnet && !routerKnowsPods) {
-    return { encapsulation: 'none', reachable: false, why: `no encapsulation across subnets: the router has no route to ${pool.cidr}` };
+    return {
+      encapsulation: 'none',
+      reachable: false,
+      why: `no encapsulation across subnets: the router has no route to ${pool.cidr}`,
+    };
   }
-  return { encapsulation: 'none', reachable: true, why: sameSubnet ? 'same subnet, no encapsulation' : 'no encapsulation; the router learned the pod blocks over BGP' };
+  return {
+    encapsulation: 'none',
+    reachable: true,
+    why: sameSubnet ? 'same subnet, no encapsulation' : 'no encapsulation; the router learned the pod blocks over BGP',
+  };
 }

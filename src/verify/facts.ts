@@ -40,7 +40,10 @@ export function expectedTtl(topo: Topology, from: WorkloadEndpoint, to: Workload
   }
   const ttl = INITIAL_TTL - hops.length;
   const trail = hops.map((h, i) => `${h} (${INITIAL_TTL - i - 1})`).join(', ');
-  const hidden = kind !== 'none' && kind !== 'local' ? `; the ${kind} outer header carries the underlay's decrements, not the pod's packet` : '';
+  const hidden =
+    kind !== 'none' && kind !== 'local'
+      ? `; the ${kind} outer header carries the underlay's decrements, not the pod's packet`
+      : '';
   return { ttl, why: `reply leaves ${to.ip} with ${INITIAL_TTL}: ${trail}${hidden}` };
 }
 
@@ -59,7 +62,8 @@ export function expectedMtu(topo: Topology): MtuFact {
   const u = topo.underlay.mtu;
   const kind = clusterEncapsulation(topo);
   const o = OVERHEAD[kind];
-  return { mtu, why: `the pod's eth0 MTU: ${u} underlay - ${o.bytes} for ${kind === 'ipip' ? 'IPIP' : kind === 'vxlan' ? 'VXLAN' : 'WireGuard'} (${o.parts}) = ${mtu}` };
+  const encap = kind === 'ipip' ? 'IPIP' : kind === 'vxlan' ? 'VXLAN' : 'WireGuard';
+  return { mtu, why: `the pod's eth0 MTU: ${u} underlay - ${o.bytes} for ${encap} (${o.parts}) = ${mtu}` };
 }
 
 /**
@@ -70,10 +74,19 @@ export function expectedMtu(topo: Topology): MtuFact {
 export function expectedPathMtu(topo: Topology, from: WorkloadEndpoint, to: WorkloadEndpoint, kind: PathKind): MtuFact {
   const u = topo.underlay.mtu;
   const pods = Math.min(from.mtu, to.mtu);
-  const device = kind === 'ipip' || kind === 'vxlan' || kind === 'wireguard'
-    ? { name: TUNNEL_DEVICE[kind], mtu: u - OVERHEAD[kind].bytes, why: `${u} - ${OVERHEAD[kind].bytes} (${OVERHEAD[kind].parts})` }
-    : { name: kind === 'local' ? 'the cali veth' : 'eth0', mtu: u, why: 'the underlay' };
+  const device =
+    kind === 'ipip' || kind === 'vxlan' || kind === 'wireguard'
+      ? {
+          name: TUNNEL_DEVICE[kind],
+          mtu: u - OVERHEAD[kind].bytes,
+          why: `${u} - ${OVERHEAD[kind].bytes} (${OVERHEAD[kind].parts})`,
+        }
+      : { name: kind === 'local' ? 'the cali veth' : 'eth0', mtu: u, why: 'the underlay' };
   const mtu = Math.min(pods, device.mtu);
-  const podWhy = pods === tunnelMtu(topo) ? expectedMtu(topo).why : `the pods' eth0 MTU ${pods}, set when they were created`;
-  return { mtu, why: device.mtu < pods ? `${device.name} ${device.mtu} = ${device.why}, below the pods' ${pods}` : podWhy };
+  const podWhy =
+    pods === tunnelMtu(topo) ? expectedMtu(topo).why : `the pods' eth0 MTU ${pods}, set when they were created`;
+  return {
+    mtu,
+    why: device.mtu < pods ? `${device.name} ${device.mtu} = ${device.why}, below the pods' ${pods}` : podWhy,
+  };
 }

@@ -8,7 +8,9 @@ export interface Pair {
 }
 
 export function orderedPairs(plan: Plan): Pair[] {
-  return plan.workloads.flatMap((a) => plan.workloads.filter((b) => b !== a).map((b) => ({ from: a, to: b, sameNode: a.node === b.node })));
+  return plan.workloads.flatMap((a) =>
+    plan.workloads.filter((b) => b !== a).map((b) => ({ from: a, to: b, sameNode: a.node === b.node })),
+  );
 }
 
 export const podLabel = (w: WorkloadEndpoint) => `${w.pod} (${w.ip} on ${w.node})`;

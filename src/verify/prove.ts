@@ -16,12 +16,14 @@ interface LinkStats {
 
 async function counters(namespaces: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  await Promise.all(namespaces.map(async (ns) => {
-    for (const l of await ipJson<LinkStats[]>('read interface counters', ns, ['-s', 'link', 'show'])) {
-      out.set(`${ns}|${l.ifname}|rx`, l.stats64?.rx.packets ?? 0);
-      out.set(`${ns}|${l.ifname}|tx`, l.stats64?.tx.packets ?? 0);
-    }
-  }));
+  await Promise.all(
+    namespaces.map(async (ns) => {
+      for (const l of await ipJson<LinkStats[]>('read interface counters', ns, ['-s', 'link', 'show'])) {
+        out.set(`${ns}|${l.ifname}|rx`, l.stats64?.rx.packets ?? 0);
+        out.set(`${ns}|${l.ifname}|tx`, l.stats64?.tx.packets ?? 0);
+      }
+    }),
+  );
   return out;
 }
 
@@ -47,7 +49,8 @@ export async function prove(src: WorkloadEndpoint, dst: string, hops: Hop[]): Pr
 /** Where the probes were lost, in words: the first hop not seen, or a broken hop they reached. */
 export function lostAt(hops: Hop[], notSeen: Hop | undefined): string | undefined {
   const broken = hops.find((h) => h.broken);
-  if (notSeen && (!broken || notSeen.n <= broken.n)) return `${notSeen.n} [${notSeen.where}]: no probe crossed ${Object.keys(notSeen.counted ?? {}).join(', ')}`;
+  if (notSeen && (!broken || notSeen.n <= broken.n))
+    return `${notSeen.n} [${notSeen.where}]: no probe crossed ${Object.keys(notSeen.counted ?? {}).join(', ')}`;
   if (broken) return `${broken.n} [${broken.where}]: ${broken.seen ? 'the probes arrived but ' : ''}${broken.what}`;
   return undefined;
 }

@@ -5,7 +5,14 @@
 // Every hop names the interface counter that moves when a packet really takes it, so that
 // `--prove` (prove.ts) can mark it seen or not seen.
 import { contains, parseCidr, parseIp } from '../net/ipv4.ts';
-import { masqueradeRuleIn, matchingRoute, neighbourMac, routeGet, type MatchedRoute, type RouteGet } from '../kernel/routes.ts';
+import {
+  masqueradeRuleIn,
+  matchingRoute,
+  neighbourMac,
+  routeGet,
+  type MatchedRoute,
+  type RouteGet,
+} from '../kernel/routes.ts';
 import type { LabRecord } from '../lab/state.ts';
 import { outsideNs, routerNs, routerPort, subnetBridge } from '../plan/naming.ts';
 import { POD_GATEWAY } from '../calico/cni/wiring.ts';
@@ -33,7 +40,8 @@ export interface Hop {
   counted?: Record<string, number>;
 }
 
-const describe = (g: RouteGet) => `${g.gateway ? `via ${g.gateway} ` : ''}dev ${g.dev}${g.flags?.includes('onlink') ? ' onlink' : ''}`;
+const describe = (g: RouteGet) =>
+  `${g.gateway ? `via ${g.gateway} ` : ''}dev ${g.dev}${g.flags?.includes('onlink') ? ' onlink' : ''}`;
 const TUNNEL_OF_DEVICE = new Map(Object.entries(TUNNEL_DEVICE).map(([t, dev]) => [dev, t as Tunnel]));
 
 type HopExtras = Partial<Pick<Hop, 'detail' | 'broken' | 'probes'>>;
@@ -48,7 +56,11 @@ class Walk {
   readonly dstNode?: NodePlan;
   readonly outside?: { name: string; ip: string };
 
-  constructor(readonly rec: LabRecord, readonly src: WorkloadEndpoint, readonly dst: string) {
+  constructor(
+    readonly rec: LabRecord,
+    readonly src: WorkloadEndpoint,
+    readonly dst: string,
+  ) {
     this.router = routerNs(rec.lab);
     this.dstPod = rec.plan.workloads.find((w) => w.ip === dst);
     this.dstNode = rec.plan.nodes.find((n) => n.ip === dst);
@@ -69,21 +81,40 @@ async function podHops(w: Walk): Promise<boolean> {
     return false;
   }
   if (g1.type === 'local') {
-    w.add(`pod ${src.pod}`, `${dst} is the pod's own address: delivered over lo, ttl stays ${w.ttl}`, { detail: { ttl: w.ttl } });
+    w.add(`pod ${src.pod}`, `${dst} is the pod's own address: delivered over lo, ttl stays ${w.ttl}`, {
+      detail: { ttl: w.ttl },
+    });
     return false;
   }
-  w.add(`pod ${src.pod}`, `${src.ip} sends to ${dst} with ttl ${w.ttl}: route ${describe(g1)}, out of eth0 into ${src.interface}`,
-    { detail: { gateway: g1.gateway, dev: g1.dev, src: g1.prefsrc, ttl: w.ttl }, probes: [{ ns: src.netns, dev: 'eth0', dir: 'tx' }] });
+  w.add(
+    `pod ${src.pod}`,
+    `${src.ip} sends to ${dst} with ttl ${w.ttl}: route ${describe(g1)}, out of eth0 into ${src.interface}`,
+    {
+      detail: { gateway: g1.gateway, dev: g1.dev, src: g1.prefsrc, ttl: w.ttl },
+      probes: [{ ns: src.netns, dev: 'eth0', dir: 'tx' }],
+    },
+  );
   const mac = await neighbourMac(src.netns, POD_GATEWAY);
-  w.add(`node ${src.node}`, `${POD_GATEWAY} is answered by proxy ARP on ${src.interface}${mac ? ` (${mac})` : ''}: the node is the pod's next hop`,
-    { detail: { proxyArp: true, mac }, probes: [{ ns: src.nodeNetns, dev: src.interface, dir: 'rx' }] });
+  const macNote = mac ? ` (${mac})` : '';
+  w.add(
+    `node ${src.node}`,
+    `${POD_GATEWAY} is answered by proxy ARP on ${src.interface}${macNote}: the node is the pod's next hop`,
+    { detail: { proxyArp: true, mac }, probes: [{ ns: src.nodeNetns, dev: src.interface, dir: 'rx' }] },
+  );
   return true;
 }
 
 /** Where the outer header goes: the route's gateway, the VTEP's node, or the block's owner. */
-function outerDestination(w: Walk, node: NodePlan, g: RouteGet, m: MatchedRoute | undefined, encap: Tunnel | 'none'): string | undefined {
+function outerDestination(
+  w: Walk,
+  node: NodePlan,
+  g: RouteGet,
+  m: MatchedRoute | undefined,
+  encap: Tunnel | 'none',
+): string | undefined {
   const plan = w.rec.plan;
-  if (encap === 'vxlan' && g.gateway) return plan.felix.find((f) => f.node === node.name)?.vxlan?.peers.find((p) => p.vtepIp === g.gateway)?.nodeIp;
+  if (encap === 'vxlan' && g.gateway)
+    return plan.felix.find((f) => f.node === node.name)?.vxlan?.peers.find((p) => p.vtepIp === g.gateway)?.nodeIp;
   if (encap === 'wireguard') {
     // wireguard.cali routes carry no gateway: the peer is the node that owns the route's block.
     const owner = plan.allocation.nodes.find((a) => a.blocks.some((b) => b.cidr === m?.dst))?.node ?? w.dstPod?.node;
@@ -93,68 +124,124 @@ function outerDestination(w: Walk, node: NodePlan, g: RouteGet, m: MatchedRoute 
 }
 
 /** How the node sends it: encapsulated, masqueraded out of the cluster (natOutgoing), or bare. */
-async function sendHop(w: Walk, node: NodePlan, g: RouteGet, encap: Tunnel | 'none', outerDst: string | undefined): Promise<void> {
+async function sendHop(
+  w: Walk,
+  node: NodePlan,
+  g: RouteGet,
+  encap: Tunnel | 'none',
+  outerDst: string | undefined,
+): Promise<void> {
   const { src, dst } = w;
   const probes: Probe[] = [{ ns: node.netns, dev: 'eth0', dir: 'tx' }];
   if (encap !== 'none') {
-    const what = encap === 'ipip' ? 'IPIP (protocol 4)' : encap === 'vxlan' ? 'VXLAN (UDP 4789, VNI 4096)' : 'WireGuard (UDP 51820)';
-    w.add(`node ${node.name}`, `encapsulates in ${what}: outer ${node.ip} > ${outerDst}, inner ${src.ip} > ${dst}; the underlay sees only the outer header`,
-      { detail: { encapsulation: encap, outerSrc: node.ip, outerDst }, probes });
+    const what =
+      encap === 'ipip'
+        ? 'IPIP (protocol 4)'
+        : encap === 'vxlan'
+          ? 'VXLAN (UDP 4789, VNI 4096)'
+          : 'WireGuard (UDP 51820)';
+    w.add(
+      `node ${node.name}`,
+      `encapsulates in ${what}: outer ${node.ip} > ${outerDst}, inner ${src.ip} > ${dst}; ` +
+        'the underlay sees only the outer header',
+      { detail: { encapsulation: encap, outerSrc: node.ip, outerDst }, probes },
+    );
   } else if (!w.dstPod && !w.dstNode && !w.rec.plan.nodes.some((n) => n.ip === g.gateway && n !== node)) {
     // Leaving the cluster: natOutgoing decides whether the pod's address leaves with it.
     const pool = w.rec.topology.ipPools.find((p) => contains(parseCidr(p.cidr), parseIp(src.ip)));
     const rule = pool?.natOutgoing ? await masqueradeRuleIn(node.netns) : undefined;
     if (rule) {
       w.natSrc = node.ip;
-      w.add(`node ${node.name}`, `natOutgoing: ${dst} is outside every IPPool, so nft table ip calico masquerades ${src.ip} to ${node.ip} ("${rule}")`,
-        { detail: { natOutgoing: true, rule, sourceAfter: node.ip }, probes });
+      w.add(
+        `node ${node.name}`,
+        `natOutgoing: ${dst} is outside every IPPool, ` +
+          `so nft table ip calico masquerades ${src.ip} to ${node.ip} ("${rule}")`,
+        { detail: { natOutgoing: true, rule, sourceAfter: node.ip }, probes },
+      );
     } else {
-      w.add(`node ${node.name}`, `no natOutgoing on ${pool?.name ?? 'the pool'}: ${src.ip} leaves as it is, and nothing outside has a route back to it`,
-        { detail: { natOutgoing: false }, probes });
+      w.add(
+        `node ${node.name}`,
+        `no natOutgoing on ${pool?.name ?? 'the pool'}: ${src.ip} leaves as it is, ` +
+          'and nothing outside has a route back to it',
+        { detail: { natOutgoing: false }, probes },
+      );
     }
   } else {
-    w.add(`node ${node.name}`, `sends it unencapsulated (pod addresses on the wire) out of ${g.dev}`, { detail: { encapsulation: 'none' }, probes });
+    w.add(`node ${node.name}`, `sends it unencapsulated (pod addresses on the wire) out of ${g.dev}`, {
+      detail: { encapsulation: 'none' },
+      probes,
+    });
   }
 }
 
 /** Across the underlay: one bridge within a subnet, else through the router. False: lost there. */
-async function underlayHop(w: Walk, node: NodePlan, next: NodePlan | undefined, encap: Tunnel | 'none', outerDst: string | undefined): Promise<boolean> {
+async function underlayHop(
+  w: Walk,
+  node: NodePlan,
+  next: NodePlan | undefined,
+  encap: Tunnel | 'none',
+  outerDst: string | undefined,
+): Promise<boolean> {
   if (next && next.subnet === node.subnet) {
     const bridge = subnetBridge(w.rec.topology.underlay.subnets.findIndex((s) => s.cidr === node.subnet));
-    w.add('underlay', `crosses bridge ${bridge} (${node.subnet}) to ${next.name}`, { probes: [{ ns: w.router, dev: routerPort(next.name), dir: 'tx' }] });
+    w.add('underlay', `crosses bridge ${bridge} (${node.subnet}) to ${next.name}`, {
+      probes: [{ ns: w.router, dev: routerPort(next.name), dir: 'tx' }],
+    });
     return true;
   }
-  const hopDst = encap === 'none' ? w.dst : outerDst ?? w.dst;
+  const hopDst = encap === 'none' ? w.dst : (outerDst ?? w.dst);
   const rg = await routeGet(w.router, hopDst);
   if ('error' in rg) {
-    w.add('router', `cannot forward ${hopDst}: ${rg.error} (the router knows only the node subnets)`, { broken: true, probes: [{ ns: w.router, dev: routerPort(node.name), dir: 'rx' }] });
+    w.add('router', `cannot forward ${hopDst}: ${rg.error} (the router knows only the node subnets)`, {
+      broken: true,
+      probes: [{ ns: w.router, dev: routerPort(node.name), dir: 'rx' }],
+    });
     return false;
   }
   if (encap === 'none') w.ttl -= 1;
-  w.add('router', `forwards ${hopDst} ${describe(rg)}${encap === 'none' ? ` (ttl ${w.ttl})` : ' (it decrements the outer TTL only)'}`,
-    { detail: { dev: rg.dev, ttl: w.ttl }, probes: [{ ns: w.router, dev: routerPort(node.name), dir: 'rx' }, { ns: w.router, dev: rg.dev!, dir: 'tx' }] });
+  w.add(
+    'router',
+    `forwards ${hopDst} ${describe(rg)}${encap === 'none' ? ` (ttl ${w.ttl})` : ' (it decrements the outer TTL only)'}`,
+    {
+      detail: { dev: rg.dev, ttl: w.ttl },
+      probes: [
+        { ns: w.router, dev: routerPort(node.name), dir: 'rx' },
+        { ns: w.router, dev: rg.dev!, dir: 'tx' },
+      ],
+    },
+  );
   return true;
 }
 
 /** The packet arrives: at the outside host, or nowhere the lab knows. */
 function arrivesOutside(w: Walk): void {
   const from = w.natSrc ?? w.src.ip;
-  if (w.outside) w.add(`outside ${w.outside.name}`, `${w.dst} receives it from ${from} with ttl ${w.ttl}`, { detail: { ttl: w.ttl, source: from }, probes: [{ ns: outsideNs(w.rec.lab, w.outside.name), dev: 'eth0', dir: 'rx' }] });
+  if (w.outside)
+    w.add(`outside ${w.outside.name}`, `${w.dst} receives it from ${from} with ttl ${w.ttl}`, {
+      detail: { ttl: w.ttl, source: from },
+      probes: [{ ns: outsideNs(w.rec.lab, w.outside.name), dev: 'eth0', dir: 'rx' }],
+    });
   else w.add('underlay', `${w.dst} is outside the lab`);
 }
 
 /** Local delivery on `node` (its own address, or a local workload's /32). True: the walk ended. */
 function delivered(w: Walk, node: NodePlan, g: RouteGet, m: MatchedRoute | undefined, route: string): boolean {
   if (g.type === 'local') {
-    w.add(`node ${node.name}`, `${w.dst} is node ${node.name}'s own address: delivered locally`, { detail: { ttl: w.ttl } });
+    w.add(`node ${node.name}`, `${w.dst} is node ${node.name}'s own address: delivered locally`, {
+      detail: { ttl: w.ttl },
+    });
     return true;
   }
   if (!g.dev?.startsWith('cali')) return false;
   w.ttl -= 1;
-  w.add(`node ${node.name}`, `routes ${w.dst} by ${route}: the local workload's /32 (ttl ${w.ttl})`,
-    { detail: { route: m?.dst, dev: g.dev, ttl: w.ttl }, probes: [{ ns: node.netns, dev: g.dev, dir: 'tx' }] });
-  w.add(`pod ${w.dstPod?.pod ?? w.dst}`, `${w.dst} receives the packet on eth0 with ttl ${w.ttl}`,
-    { detail: { ttl: w.ttl }, probes: w.dstPod ? [{ ns: w.dstPod.netns, dev: 'eth0', dir: 'rx' }] : undefined });
+  w.add(`node ${node.name}`, `routes ${w.dst} by ${route}: the local workload's /32 (ttl ${w.ttl})`, {
+    detail: { route: m?.dst, dev: g.dev, ttl: w.ttl },
+    probes: [{ ns: node.netns, dev: g.dev, dir: 'tx' }],
+  });
+  w.add(`pod ${w.dstPod?.pod ?? w.dst}`, `${w.dst} receives the packet on eth0 with ttl ${w.ttl}`, {
+    detail: { ttl: w.ttl },
+    probes: w.dstPod ? [{ ns: w.dstPod.netns, dev: 'eth0', dir: 'rx' }] : undefined,
+  });
   return true;
 }
 
@@ -173,8 +260,21 @@ async function nodeHop(w: Walk, node: NodePlan, iif: string): Promise<{ node: No
   if (delivered(w, node, g, m, route)) return undefined;
   w.ttl -= 1;
   const encap = TUNNEL_OF_DEVICE.get(g.dev ?? '') ?? 'none';
-  w.add(`node ${node.name}`, `routes ${w.dst} by ${route}${g.table && g.table !== 'main' ? ` (table ${g.table})` : ''} (ttl ${w.ttl})`,
-    { detail: { route: m?.dst, gateway: g.gateway, dev: g.dev, onlink: g.flags?.includes('onlink'), protocol: m?.protocol, ttl: w.ttl }, probes: [{ ns: node.netns, dev: g.dev!, dir: 'tx' }] });
+  w.add(
+    `node ${node.name}`,
+    `routes ${w.dst} by ${route}${g.table && g.table !== 'main' ? ` (table ${g.table})` : ''} (ttl ${w.ttl})`,
+    {
+      detail: {
+        route: m?.dst,
+        gateway: g.gateway,
+        dev: g.dev,
+        onlink: g.flags?.includes('onlink'),
+        protocol: m?.protocol,
+        ttl: w.ttl,
+      },
+      probes: [{ ns: node.netns, dev: g.dev!, dir: 'tx' }],
+    },
+  );
   const outerDst = outerDestination(w, node, g, m, encap);
   await sendHop(w, node, g, encap, outerDst);
   const plan = w.rec.plan;
@@ -182,7 +282,11 @@ async function nodeHop(w: Walk, node: NodePlan, iif: string): Promise<{ node: No
   if (!(await underlayHop(w, node, next, encap, outerDst))) return undefined;
   if (!next) return void arrivesOutside(w);
   if (encap !== 'none') {
-    w.add(`node ${next.name}`, `${TUNNEL_DEVICE[encap]} decapsulates: inner ${w.src.ip} > ${w.dst}, ttl still ${w.ttl}`, { detail: { ttl: w.ttl }, probes: [{ ns: next.netns, dev: TUNNEL_DEVICE[encap], dir: 'rx' }] });
+    w.add(
+      `node ${next.name}`,
+      `${TUNNEL_DEVICE[encap]} decapsulates: inner ${w.src.ip} > ${w.dst}, ttl still ${w.ttl}`,
+      { detail: { ttl: w.ttl }, probes: [{ ns: next.netns, dev: TUNNEL_DEVICE[encap], dir: 'rx' }] },
+    );
   }
   return { node: next, iif: encap === 'none' ? 'eth0' : TUNNEL_DEVICE[encap] };
 }
@@ -191,7 +295,10 @@ export async function trace(rec: LabRecord, src: WorkloadEndpoint, dst: string):
   const w = new Walk(rec, src, dst);
   if (!(await podHops(w))) return w.hops;
   // The node's forwarding decision, as for a packet arriving from the pod; at most 4 nodes.
-  let at: { node: NodePlan; iif: string } | undefined = { node: rec.plan.nodes.find((n) => n.name === src.node)!, iif: src.interface };
+  let at: { node: NodePlan; iif: string } | undefined = {
+    node: rec.plan.nodes.find((n) => n.name === src.node)!,
+    iif: src.interface,
+  };
   for (let guard = 0; guard < 4 && at; guard++) at = await nodeHop(w, at.node, at.iif);
   return w.hops;
 }
@@ -200,8 +307,14 @@ export function renderTrace(src: WorkloadEndpoint, dst: string, hops: Hop[]): st
   const lines = [`trace ${src.pod} (${src.ip} on ${src.node}) -> ${dst}`];
   for (const h of hops) {
     const mark = h.seen === undefined ? '' : h.seen ? '  [seen]' : '  [NOT SEEN]';
-    lines.push(`${String(h.n).padStart(2)}. [${h.where}] ${h.what}${h.broken ? '  <- BREAK: the packet is lost here' : ''}${mark}`);
-    if (h.counted) lines.push(`      ${Object.entries(h.counted).map(([k, v]) => `${k} +${v}`).join(', ')}`);
+    const lost = h.broken ? '  <- BREAK: the packet is lost here' : '';
+    lines.push(`${String(h.n).padStart(2)}. [${h.where}] ${h.what}${lost}${mark}`);
+    if (h.counted)
+      lines.push(
+        `      ${Object.entries(h.counted)
+          .map(([k, v]) => `${k} +${v}`)
+          .join(', ')}`,
+      );
   }
   return lines.join('\n') + '\n';
 }

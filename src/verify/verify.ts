@@ -26,18 +26,26 @@ async function capturedPackets(node: NodePlan, file: string, ifnames: Map<number
 type MtuProof = { pathMtu?: number; note?: string };
 
 async function provePathMtu(pairs: Pair[], reachable: boolean[], expected: number[]): Promise<MtuProof[]> {
-  return Promise.all(pairs.map(async (p, i) => {
-    if (!reachable[i]) return {};
-    const [fits, above] = await Promise.all([
-      ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 2, size: expected[i] - 28, dontFragment: true }),
-      ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 1, size: expected[i] - 27, dontFragment: true }),
-    ]);
-    if (fits.ok && !above.ok) return { pathMtu: expected[i] };
-    const r = await pathMtu(p.from.netns, p.to.ip, Math.max(...expected) + 100).catch(() => ({ pathMtu: undefined }));
-    // Not a failure of the pair: after a live switch the pod's kernel keeps a learned path MTU
-    // (ip route get shows "cache expires … mtu N") for up to 10 minutes, as on a real cluster.
-    return { pathMtu: r.pathMtu, note: `measured ${r.pathMtu ?? 'nothing'}, expected ${expected[i]}: a path MTU the pod's kernel learned earlier (ICMP frag needed) is cached for up to 600 s (net.ipv4.route.mtu_expires); \`ip -n POD route get DST\` shows it` };
-  }));
+  return Promise.all(
+    pairs.map(async (p, i) => {
+      if (!reachable[i]) return {};
+      const [fits, above] = await Promise.all([
+        ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 2, size: expected[i] - 28, dontFragment: true }),
+        ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 1, size: expected[i] - 27, dontFragment: true }),
+      ]);
+      if (fits.ok && !above.ok) return { pathMtu: expected[i] };
+      const r = await pathMtu(p.from.netns, p.to.ip, Math.max(...expected) + 100).catch(() => ({ pathMtu: undefined }));
+      // Not a failure of the pair: after a live switch the pod's kernel keeps a learned path MTU
+      // (ip route get shows "cache expires … mtu N") for up to 10 minutes, as on a real cluster.
+      return {
+        pathMtu: r.pathMtu,
+        note:
+          `measured ${r.pathMtu ?? 'nothing'}, expected ${expected[i]}: a path MTU the pod's kernel learned earlier ` +
+          '(ICMP frag needed) is cached for up to 600 s (net.ipv4.route.mtu_expires); ' +
+          '`ip -n POD route get DST` shows it',
+      };
+    }),
+  );
 }
 
 type PingResult = Awaited<ReturnType<typeof ping>>;
@@ -72,16 +80,41 @@ async function pingWhileCapturing(rec: LabRecord, files: string[], hosts: Outsid
 }
 
 /** A pair's report: judge's verdict from the packets, then the TTL and path MTU facts. */
-function pairReport(rec: LabRecord, p: Pair, exp: Expectation, r: PingResult, seen: Seen[], mtu: MtuProof, mtuFact: MtuFact, pcap: string): PairReport {
+function pairReport(
+  rec: LabRecord,
+  p: Pair,
+  exp: Expectation,
+  r: PingResult,
+  seen: Seen[],
+  mtu: MtuProof,
+  mtuFact: MtuFact,
+  pcap: string,
+): PairReport {
   const verdict = judge(p, exp, r.ok, seen, rec.plan.nodes);
   const ttl = expectedTtl(rec.topology, p.from, p.to, exp.encapsulation);
-  const facts = { ttl: r.ttl, ttlExpected: ttl.ttl, ttlWhy: ttl.why, pathMtu: mtu.pathMtu, mtuExpected: mtuFact.mtu, mtuWhy: mtuFact.why, mtuNote: mtu.note };
+  const facts = {
+    ttl: r.ttl,
+    ttlExpected: ttl.ttl,
+    ttlWhy: ttl.why,
+    pathMtu: mtu.pathMtu,
+    mtuExpected: mtuFact.mtu,
+    mtuWhy: mtuFact.why,
+    mtuNote: mtu.note,
+  };
   if (verdict.ok && verdict.status === 'ok' && facts.ttl !== ttl.ttl) {
     Object.assign(verdict, { ok: false, status: 'failed', error: `ttl ${facts.ttl}, expected ${ttl.ttl}: ${ttl.why}` });
   }
   return {
-    from: p.from.ip, to: p.to.ip, fromPod: `${p.from.namespace}/${p.from.pod}`, toPod: `${p.to.namespace}/${p.to.pod}`,
-    fromNode: p.from.node, toNode: p.to.node, sameNode: p.sameNode, ...facts, pcap, ...verdict,
+    from: p.from.ip,
+    to: p.to.ip,
+    fromPod: `${p.from.namespace}/${p.from.pod}`,
+    toPod: `${p.to.namespace}/${p.to.pod}`,
+    fromNode: p.from.node,
+    toNode: p.to.node,
+    sameNode: p.sameNode,
+    ...facts,
+    pcap,
+    ...verdict,
   };
 }
 
@@ -91,45 +124,118 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
   const dir = resolve(opts.pcapDir ?? join(plan.stateDir, 'captures'));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = plan.nodes.map((n) => join(dir, `${n.name}.pcap`));
-  const links = await Promise.all(plan.nodes.map((n) => ipJson<{ ifindex: number; ifname: string }[]>('read links', n.netns, ['link', 'show'])));
-  const hosts = rec.topology.outside.map((h) => ({ ...h, netns: outsideNs(rec.lab, h.name), file: join(dir, `outside-${h.name}.pcap`) }));
+  const links = await Promise.all(
+    plan.nodes.map((n) => ipJson<{ ifindex: number; ifname: string }[]>('read links', n.netns, ['link', 'show'])),
+  );
+  const hosts = rec.topology.outside.map((h) => ({
+    ...h,
+    netns: outsideNs(rec.lab, h.name),
+    file: join(dir, `outside-${h.name}.pcap`),
+  }));
   const pairs = orderedPairs(plan);
   const { results, outResults, drops, started: t1 } = await pingWhileCapturing(rec, files, hosts, pairs);
   const t2 = Date.now();
   const kinds = pairs.map((p) => expectPath(rec.topology, p.from, p.to));
   const mtuFacts = pairs.map((p, i) => expectedPathMtu(rec.topology, p.from, p.to, kinds[i].encapsulation));
-  const mtus = await provePathMtu(pairs, results.map((r) => r.ok), mtuFacts.map((m) => m.mtu));
+  const mtus = await provePathMtu(
+    pairs,
+    results.map((r) => r.ok),
+    mtuFacts.map((m) => m.mtu),
+  );
   const t3 = Date.now();
-  const seen = (await Promise.all(plan.nodes.map((n, i) => capturedPackets(n, files[i], new Map(links[i].map((l) => [l.ifindex, l.ifname])))))).flat();
+  const seen = (
+    await Promise.all(
+      plan.nodes.map((n, i) => capturedPackets(n, files[i], new Map(links[i].map((l) => [l.ifindex, l.ifname])))),
+    )
+  ).flat();
   const pcapOf = (p: Pair) => files[plan.nodes.findIndex((n) => n.name === p.from.node)];
   const reports = pairs.map((p, i) => pairReport(rec, p, kinds[i], results[i], seen, mtus[i], mtuFacts[i], pcapOf(p)));
   const outside = await judgeOutside(rec, hosts, outResults);
   const timings = { capture: t1 - t0, ping: t2 - t1, mtu: t3 - t2, decode: Date.now() - t3, verify: Date.now() - t0 };
   const ok = reports.every((r) => r.ok) && outside.every((o) => o.ok);
-  return { ok, pairs: reports, outside, pcaps: [...files, ...hosts.map((h) => h.file)], droppedByKernel: drops, timings };
+  return {
+    ok,
+    pairs: reports,
+    outside,
+    pcaps: [...files, ...hosts.map((h) => h.file)],
+    droppedByKernel: drops,
+    timings,
+  };
 }
 
 /** natOutgoing: the outside host must see the node's IP (MASQUERADE), never the pod's. Without
  *  natOutgoing it sees the pod IP and its reply has no way back (the router lacks pod routes). */
-async function judgeOutside(rec: LabRecord, hosts: { name: string; ip: string; file: string }[], results: Awaited<ReturnType<typeof ping>>[]): Promise<OutsideReport[]> {
+async function judgeOutside(
+  rec: LabRecord,
+  hosts: { name: string; ip: string; file: string }[],
+  results: Awaited<ReturnType<typeof ping>>[],
+): Promise<OutsideReport[]> {
   const out: OutsideReport[] = [];
   const seenBy = await Promise.all(hosts.map(async (h) => (await readPcap(h.file)).packets.map((p) => p.frame)));
   let i = 0;
   for (const w of rec.plan.workloads) {
     const node = rec.plan.nodes.find((n) => n.name === w.node)!;
-    const nat = rec.topology.ipPools.some((p) => p.natOutgoing && !p.disabled && contains(parseCidr(p.cidr), parseIp(w.ip)));
+    const nat = rec.topology.ipPools.some(
+      (p) => p.natOutgoing && !p.disabled && contains(parseCidr(p.cidr), parseIp(w.ip)),
+    );
     hosts.forEach((h, hi) => {
       const r = results[i++];
       const expectedSource = nat ? node.ip : w.ip;
-      const candidates = seenBy[hi].filter((f) => f.network?.kind === 'ipv4' && f.network.dst === h.ip && f.network.payload?.kind === 'icmp' && f.network.payload.type === 8 && (f.network.src === w.ip || f.network.src === node.ip));
+      const candidates = seenBy[hi].filter(
+        (f) =>
+          f.network?.kind === 'ipv4' &&
+          f.network.dst === h.ip &&
+          f.network.payload?.kind === 'icmp' &&
+          f.network.payload.type === 8 &&
+          (f.network.src === w.ip || f.network.src === node.ip),
+      );
       // Pods of one node share the masqueraded source, so the claim is per source address.
       const mine = candidates.find((f) => f.network?.kind === 'ipv4' && f.network.src === expectedSource);
-      const base = { from: w.ip, fromPod: `${w.namespace}/${w.pod}`, fromNode: w.node, to: h.ip, host: h.name, reachable: r.ok, natOutgoing: nat, expectedSource, evidence: mine ? [`${h.name} eth0: ${summarize(mine)}`] : [] };
+      const base = {
+        from: w.ip,
+        fromPod: `${w.namespace}/${w.pod}`,
+        fromNode: w.node,
+        to: h.ip,
+        host: h.name,
+        reachable: r.ok,
+        natOutgoing: nat,
+        expectedSource,
+        evidence: mine ? [`${h.name} eth0: ${summarize(mine)}`] : [],
+      };
       const src = mine?.network?.kind === 'ipv4' ? mine.network.src : undefined;
-      if (!mine) out.push({ ...base, ok: false, status: 'failed', error: `no echo request from ${expectedSource} reached ${h.name}` });
-      else if (nat && !r.ok) out.push({ ...base, sourceSeen: src, ok: false, status: 'failed', error: 'masqueraded request arrived but no reply came back' });
-      else if (!nat && r.ok) out.push({ ...base, sourceSeen: src, ok: false, status: 'failed', error: 'reachable without natOutgoing: the router should not know pod routes' });
-      else out.push({ ...base, sourceSeen: src, ok: true, status: nat ? 'ok' : 'expected-unreachable', ...(nat ? {} : { error: 'unreachable as expected: natOutgoing is off and the router has no route back to the pod' }) });
+      if (!mine)
+        out.push({
+          ...base,
+          ok: false,
+          status: 'failed',
+          error: `no echo request from ${expectedSource} reached ${h.name}`,
+        });
+      else if (nat && !r.ok)
+        out.push({
+          ...base,
+          sourceSeen: src,
+          ok: false,
+          status: 'failed',
+          error: 'masqueraded request arrived but no reply came back',
+        });
+      else if (!nat && r.ok)
+        out.push({
+          ...base,
+          sourceSeen: src,
+          ok: false,
+          status: 'failed',
+          error: 'reachable without natOutgoing: the router should not know pod routes',
+        });
+      else
+        out.push({
+          ...base,
+          sourceSeen: src,
+          ok: true,
+          status: nat ? 'ok' : 'expected-unreachable',
+          ...(nat
+            ? {}
+            : { error: 'unreachable as expected: natOutgoing is off and the router has no route back to the pod' }),
+        });
     });
   }
   return out;

@@ -21,8 +21,19 @@ const pad4 = (n: number) => (4 - (n % 4)) % 4;
 function header(e: CpioEntry, ino: number, size: number): Buffer {
   const name = Buffer.from(e.path + '\0');
   const fields = [
-    ino, e.mode, 0, 0, (e.mode & S_IFDIR) === S_IFDIR ? 2 : 1, 0, size, 0, 0,
-    e.rdevMajor ?? 0, e.rdevMinor ?? 0, name.length, 0,
+    ino,
+    e.mode,
+    0,
+    0,
+    (e.mode & S_IFDIR) === S_IFDIR ? 2 : 1,
+    0,
+    size,
+    0,
+    0,
+    e.rdevMajor ?? 0,
+    e.rdevMinor ?? 0,
+    name.length,
+    0,
   ];
   const head = Buffer.from('070701' + fields.map(hex8).join(''), 'ascii');
   return Buffer.concat([head, name, Buffer.alloc(pad4(head.length + name.length))]);

@@ -3,8 +3,18 @@
 
 /** Load order matters: each module needs the ones before it (measured, see vm-notes). */
 export const BOOT_MODULES = [
-  'virtio_ring', 'virtio', 'virtio_pci_legacy_dev', 'virtio_pci_modern_dev', 'virtio_pci',
-  'virtio_console', 'netfs', 'fscache', '9pnet', '9pnet_virtio', '9p', 'overlay',
+  'virtio_ring',
+  'virtio',
+  'virtio_pci_legacy_dev',
+  'virtio_pci_modern_dev',
+  'virtio_pci',
+  'virtio_console',
+  'netfs',
+  'fscache',
+  '9pnet',
+  '9pnet_virtio',
+  '9p',
+  'overlay',
 ];
 
 /** /init of the initramfs (busybox sh): builds the overlay root, runs guest.sh, powers off. */
@@ -51,6 +61,13 @@ umount $R/run/calilab-vm
 reboot -f
 `;
 
+/** The VM's ARP table caps, set by GUEST_SCRIPT. */
+const NEIGH_THRESHOLDS = [
+  'net.ipv4.neigh.default.gc_thresh1=8192',
+  'net.ipv4.neigh.default.gc_thresh2=32768',
+  'net.ipv4.neigh.default.gc_thresh3=65536',
+].join(' ');
+
 /** Runs inside the chroot with the host's bash: loads the datapath modules, runs argv. */
 export const GUEST_SCRIPT = `set -u
 ctl=/run/calilab-vm
@@ -64,7 +81,7 @@ sysctl -q -w kernel.printk="1 4 1 7" 2>/dev/null
 sysctl -q -w net.core.fb_tunnels_only_for_init_net=2
 # The ARP table is one for all namespaces, capped by gc_thresh3 (1024 by default): a 50-node
 # mesh alone needs 50 x 49 entries. The VM is ours, so lift the caps (calilab up checks them).
-sysctl -q -w net.ipv4.neigh.default.gc_thresh1=8192 net.ipv4.neigh.default.gc_thresh2=32768 net.ipv4.neigh.default.gc_thresh3=65536
+sysctl -q -w ${NEIGH_THRESHOLDS}
 for m in $(cat $ctl/modules); do modprobe "$m" || echo "calilab-vm: modprobe $m failed" >&2; done
 mapfile -d '' -t envs < $ctl/env
 mapfile -d '' -t argv < $ctl/argv

@@ -2,7 +2,17 @@
 // ipip/wireguard. The host's / is the guest's read-only lower layer (tmpfs overlay on top), the
 // working directory is shared read-write, stdout/stderr stream back live on two virtio-serial
 // ports, and the exit status comes back through a small control share.
-import { createReadStream, existsSync, mkdtempSync, openSync, closeSync, constants, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  constants,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemPath } from '../kernel/system-path.ts';
@@ -36,7 +46,18 @@ export interface VmRunResult {
 }
 
 // Listed, not autoloaded: the guest kernel's usermode modprobe would run in the initramfs root.
-export const DATAPATH_MODULES = ['ipip', 'wireguard', 'vxlan', 'veth', 'bridge', 'nf_tables', 'nf_nat', 'nft_chain_nat', 'nft_masq', 'nft_nat'];
+export const DATAPATH_MODULES = [
+  'ipip',
+  'wireguard',
+  'vxlan',
+  'veth',
+  'bridge',
+  'nf_tables',
+  'nf_nat',
+  'nft_chain_nat',
+  'nft_masq',
+  'nft_nat',
+];
 const PASS_ENV = /^(PATH|HOME|TERM|CI|NO_COLOR|FORCE_COLOR|LANG|CALILAB_.*|AVA_.*|NODE_OPTIONS)$/;
 
 function nulJoin(items: string[]): string {
@@ -88,20 +109,44 @@ function qemuArgs(q: QemuSetup): string[] {
   const { accel, image, cwd, ctl, out, err, consoleLog } = q;
   const opts = { cpus: q.cpus, memoryMiB: q.memoryMiB };
   return [
-    '-accel', accel === 'kvm' ? 'kvm' : 'tcg,thread=multi',
-    '-cpu', accel === 'kvm' ? 'host' : 'max',
-    '-smp', String(opts.cpus ?? 2),
-    '-m', String(opts.memoryMiB ?? 3072),
-    '-nodefaults', '-no-reboot', '-display', 'none', '-nic', 'none',
-    '-kernel', image.vmlinux, '-initrd', image.initramfs,
-    '-append', 'console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init',
-    '-serial', `file:${consoleLog}`,
-    '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
-    '-virtfs', `local,path=${cwd},mount_tag=work,security_model=none,multidevs=remap`,
-    '-virtfs', `local,path=${ctl},mount_tag=ctl,security_model=none`,
-    '-device', 'virtio-serial-pci',
-    '-chardev', `file,id=out,path=${out}`, '-device', 'virtserialport,chardev=out,name=calilab.stdout',
-    '-chardev', `file,id=err,path=${err}`, '-device', 'virtserialport,chardev=err,name=calilab.stderr',
+    '-accel',
+    accel === 'kvm' ? 'kvm' : 'tcg,thread=multi',
+    '-cpu',
+    accel === 'kvm' ? 'host' : 'max',
+    '-smp',
+    String(opts.cpus ?? 2),
+    '-m',
+    String(opts.memoryMiB ?? 3072),
+    '-nodefaults',
+    '-no-reboot',
+    '-display',
+    'none',
+    '-nic',
+    'none',
+    '-kernel',
+    image.vmlinux,
+    '-initrd',
+    image.initramfs,
+    '-append',
+    'console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init',
+    '-serial',
+    `file:${consoleLog}`,
+    '-virtfs',
+    'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
+    '-virtfs',
+    `local,path=${cwd},mount_tag=work,security_model=none,multidevs=remap`,
+    '-virtfs',
+    `local,path=${ctl},mount_tag=ctl,security_model=none`,
+    '-device',
+    'virtio-serial-pci',
+    '-chardev',
+    `file,id=out,path=${out}`,
+    '-device',
+    'virtserialport,chardev=out,name=calilab.stdout',
+    '-chardev',
+    `file,id=err,path=${err}`,
+    '-device',
+    'virtserialport,chardev=err,name=calilab.stderr',
   ];
 }
 
@@ -142,8 +187,12 @@ export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
     const log = existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '';
     const statusFile = join(ctl, 'status');
     if (!existsSync(statusFile)) {
-      const why = res.timedOut ? `timed out after ${opts.timeoutMs} ms` : `qemu exited ${res.exitCode}: ${res.stderr.trim()}`;
-      throw new VmImageError(`the VM did not report an exit status (${why}); console tail:\n${log.split('\n').slice(-15).join('\n')}`);
+      const why = res.timedOut
+        ? `timed out after ${opts.timeoutMs} ms`
+        : `qemu exited ${res.exitCode}: ${res.stderr.trim()}`;
+      throw new VmImageError(
+        `the VM did not report an exit status (${why}); console tail:\n${log.split('\n').slice(-15).join('\n')}`,
+      );
     }
     const exitCode = Number(readFileSync(statusFile, 'utf8').trim());
     return {

@@ -8,8 +8,21 @@ import { down, up } from '../../src/lab/lab.ts';
 import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
 
 /** Captures that must match line for line; the rest carry documented differences. */
-const MUST_MATCH = ['000-tunl0', '002-pod-addr', '002-pod-link', '002-pod-route', '002-node-route', '002-node-cali',
-  '003-node-route', '003-node-tunl0', '003-node-status', '003-ippool', '003-pod-route', '004-master-tunl0', '004-node01-tunl0'];
+const MUST_MATCH = [
+  '000-tunl0',
+  '002-pod-addr',
+  '002-pod-link',
+  '002-pod-route',
+  '002-node-route',
+  '002-node-cali',
+  '003-node-route',
+  '003-node-tunl0',
+  '003-node-status',
+  '003-ippool',
+  '003-pod-route',
+  '004-master-tunl0',
+  '004-node01-tunl0',
+];
 
 test.before(async () => {
   await requireDatapath();

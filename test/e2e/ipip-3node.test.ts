@@ -30,7 +30,10 @@ test.after.always(async () => {
 
 test.serial("k8s-cp1's route -n holds doc 000's rows", async (t) => {
   const { stdout } = await execa('ip', ['netns', 'exec', cp1(), 'route', '-n']);
-  const rows = stdout.split('\n').slice(2).map((l) => l.trim().split(/\s+/));
+  const rows = stdout
+    .split('\n')
+    .slice(2)
+    .map((l) => l.trim().split(/\s+/));
   const row = (dst: string) => rows.find((r) => r[0] === dst);
   t.deepEqual(row('10.8.247.192')?.slice(0, 4), ['10.8.247.192', '10.10.20.4', '255.255.255.192', 'UG']);
   t.is(row('10.8.247.192')?.[7], 'tunl0');
@@ -52,7 +55,7 @@ test.serial('ip route marks the remote blocks proto bird onlink and the own bloc
   t.regex(stdout, /^blackhole 10\.8\.170\.64\/26 proto bird\s*$/m);
 });
 
-test.serial('tunl0 is an ipip device with mtu 1480 and the block\'s first address', async (t) => {
+test.serial("tunl0 is an ipip device with mtu 1480 and the block's first address", async (t) => {
   const { stdout } = await execa('ip', ['-n', cp1(), '-d', 'address', 'show', 'tunl0']);
   t.regex(stdout, /tunl0@NONE: <NOARP,UP,LOWER_UP> mtu 1480/);
   t.regex(stdout, /link\/ipip 0\.0\.0\.0 brd 0\.0\.0\.0/);
@@ -74,12 +77,21 @@ test.serial('cali interfaces: ee:ee:ee:ee:ee:ee, peer in the pod namespace, no I
 test.serial('every ordered pod pair is proven from real pcaps: IPIP across nodes, local on one node', async (t) => {
   const report = await verifyLab(rec, { pcapDir: pcapDir });
   t.is(report.pairs.length, 20);
-  t.deepEqual(report.pairs.filter((p) => !p.ok).map((p) => `${p.from}>${p.to}: ${p.error}`), []);
+  t.deepEqual(
+    report.pairs.filter((p) => !p.ok).map((p) => `${p.from}>${p.to}: ${p.error}`),
+    [],
+  );
   const doc = report.pairs.find((p) => p.from === '10.8.170.65' && p.to === '10.8.247.196')!;
   t.is(doc.encapsulation, 'ipip');
   t.deepEqual(doc.outer, { src: '10.10.20.3', dst: '10.10.20.4' });
   t.deepEqual(doc.inner, { src: '10.8.170.65', dst: '10.8.247.196' });
-  t.regex(doc.evidence[0], /^k8s-cp1 eth0 Out: IP 10\.10\.20\.3 > 10\.10\.20\.4: IP 10\.8\.170\.65 > 10\.8\.247\.196: ICMP echo request, id \d+, seq 1, length 64$/);
+  t.regex(
+    doc.evidence[0],
+    new RegExp(
+      /^k8s-cp1 eth0 Out: IP 10\.10\.20\.3 > 10\.10\.20\.4: IP 10\.8\.170\.65 > 10\.8\.247\.196: /.source +
+        /ICMP echo request, id \d+, seq 1, length 64$/.source,
+    ),
+  );
   t.is(report.pairs.filter((p) => p.encapsulation === 'local').length, 6);
   t.is(report.pairs.filter((p) => p.encapsulation === 'ipip').length, 14);
   // MTU and TTL facts: 1480 on every reachable pair; 63 on one node, 62 across nodes.
@@ -93,7 +105,24 @@ test.serial('every ordered pod pair is proven from real pcaps: IPIP across nodes
   t.is(html.match(/<td style="background:#8fb8ea"/g)?.length, 14);
   t.true(html.includes('IP 10.10.20.3 &gt; 10.10.20.4: IP 10.8.170.65 &gt; 10.8.247.196: ICMP echo request'));
   // tshark, a decoder no one here wrote, reads the same outer and inner addresses.
-  const ts = await execa('tshark', ['-r', doc.pcap, '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ip.proto', '-Y', 'ip.proto == 4 && icmp.type == 8 && ip.dst == 10.8.247.196'], { env: { HOME: pcapDir } });
+  const ts = await execa(
+    'tshark',
+    [
+      '-r',
+      doc.pcap,
+      '-T',
+      'fields',
+      '-e',
+      'ip.src',
+      '-e',
+      'ip.dst',
+      '-e',
+      'ip.proto',
+      '-Y',
+      'ip.proto == 4 && icmp.type == 8 && ip.dst == 10.8.247.196',
+    ],
+    { env: { HOME: pcapDir } },
+  );
   t.true(ts.stdout.split('\n').includes('10.10.20.3,10.8.170.65\t10.10.20.4,10.8.247.196\t4,1'), ts.stdout);
 });
 
@@ -102,10 +131,19 @@ test.serial("trace: doc 000's two flows, from live kernel state", async (t) => {
   await ping(podA.netns, '10.8.247.196', { count: 1 });
   const cross = renderTrace(podA, '10.8.247.196', await trace(rec, podA, '10.8.247.196'));
   t.log(cross);
-  t.regex(cross, /1\. \[pod pod-a\] 10\.8\.170\.65 sends to 10\.8\.247\.196 with ttl 64: route via 169\.254\.1\.1 dev eth0/);
+  t.regex(
+    cross,
+    /1\. \[pod pod-a\] 10\.8\.170\.65 sends to 10\.8\.247\.196 with ttl 64: route via 169\.254\.1\.1 dev eth0/,
+  );
   t.regex(cross, /\[node k8s-cp1\] 169\.254\.1\.1 is answered by proxy ARP on cali[0-9a-f]{11} \(ee:ee:ee:ee:ee:ee\)/);
-  t.regex(cross, /\[node k8s-cp1\] routes 10\.8\.247\.196 by 10\.8\.247\.192\/26 via 10\.10\.20\.4 dev tunl0 onlink proto bird/);
-  t.regex(cross, /encapsulates in IPIP \(protocol 4\): outer 10\.10\.20\.3 > 10\.10\.20\.4, inner 10\.8\.170\.65 > 10\.8\.247\.196/);
+  t.regex(
+    cross,
+    /\[node k8s-cp1\] routes 10\.8\.247\.196 by 10\.8\.247\.192\/26 via 10\.10\.20\.4 dev tunl0 onlink proto bird/,
+  );
+  t.regex(
+    cross,
+    /encapsulates in IPIP \(protocol 4\): outer 10\.10\.20\.3 > 10\.10\.20\.4, inner 10\.8\.170\.65 > 10\.8\.247\.196/,
+  );
   t.regex(cross, /\[node k8s-w1\] tunl0 decapsulates/);
   t.regex(cross, /\[pod pod-d\] 10\.8\.247\.196 receives the packet on eth0 with ttl 62/);
   const local = renderTrace(podA, '10.8.170.66', await trace(rec, podA, '10.8.170.66'));
@@ -127,7 +165,10 @@ test.serial('trace --prove: every hop of the cross-node flow counts the probes o
   // the routes still promise the path, but the counters show where the packets stop.
   const w1 = rec.plan.nodes.find((n) => n.name === 'k8s-w1')!;
   const nft = (input: string) => execa('ip', ['netns', 'exec', w1.netns, 'nft', '-f', '-'], { input });
-  await nft('table ip e2e_drop {\n  chain pre {\n    type filter hook prerouting priority -300; policy accept;\n    ip protocol 4 drop\n  }\n}\n');
+  await nft(
+    'table ip e2e_drop {\n  chain pre {\n    type filter hook prerouting priority -300; policy accept;\n' +
+      '    ip protocol 4 drop\n  }\n}\n',
+  );
   try {
     const again = await trace(rec, podA, '10.8.247.196');
     const stop = await prove(podA, '10.8.247.196', again);

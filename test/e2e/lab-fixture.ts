@@ -20,16 +20,28 @@ export function testTopology(file: string, tag: string): Topology {
 export async function requireDatapath(): Promise<void> {
   const s = await probeDatapath();
   if (!s.ipip || !s.vxlan) {
-    throw new Error(`this kernel lacks ${!s.ipip ? 'ipip' : 'vxlan'}: run the end-to-end tests through \`npm test\`, which uses the VM`);
+    throw new Error(
+      `this kernel lacks ${!s.ipip ? 'ipip' : 'vxlan'}: ` +
+        'run the end-to-end tests through `npm test`, which uses the VM',
+    );
   }
 }
 
 /** What must be byte-identical in the root namespace before `up` and after `down`. */
 export async function rootSnapshot(): Promise<string> {
   const parts = await Promise.all([
-    execa('ip', ['-o', 'link', 'show']), execa('ip', ['-o', 'address', 'show']), execa('ip', ['route', 'show', 'table', 'all']),
-    execa('ip', ['rule', 'show']), execa('nft', ['list', 'ruleset']),
-    execa('sysctl', ['net.ipv4.ip_forward', 'net.ipv4.conf.all.forwarding', 'net.ipv4.conf.all.proxy_arp', 'net.ipv4.conf.all.rp_filter', 'net.core.fb_tunnels_only_for_init_net']),
+    execa('ip', ['-o', 'link', 'show']),
+    execa('ip', ['-o', 'address', 'show']),
+    execa('ip', ['route', 'show', 'table', 'all']),
+    execa('ip', ['rule', 'show']),
+    execa('nft', ['list', 'ruleset']),
+    execa('sysctl', [
+      'net.ipv4.ip_forward',
+      'net.ipv4.conf.all.forwarding',
+      'net.ipv4.conf.all.proxy_arp',
+      'net.ipv4.conf.all.rp_filter',
+      'net.core.fb_tunnels_only_for_init_net',
+    ]),
   ]);
   // Counters and dynamic neighbour state are not configuration; link lines keep name, flags, mtu.
   return parts.map((p) => p.stdout.replace(/\s+(valid_lft|preferred_lft) \S+/g, '')).join('\n');

@@ -35,53 +35,76 @@ test.after.always(async () => {
   await down(topo.name).catch(() => {});
 });
 
-test.serial('IPIP Always: MTU 9001 underlay, tunl0 8981, every cross-node pair IPIP, natOutgoing masquerades to the node IP', async (t) => {
-  const link = await execa('ip', ['-n', w1(), 'link', 'show', 'tunl0']);
-  t.regex(link.stdout, /tunl0@NONE: <NOARP,UP,LOWER_UP> mtu 8981/);
-  t.regex(await routes(), /^172\.16\.34\.0\/24 via 192\.168\.20\.100 dev tunl0 proto bird onlink\s*$/m);
-  const r = await verifyLab(rec, { pcapDir: `${pcapDir}/always` });
-  t.log(`tcpdump dropped by kernel: ${r.droppedByKernel}`);
-  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
-  t.is(pair(r, POD1, POD4).encapsulation, 'ipip');
-  t.deepEqual(pair(r, POD1, POD4).outer, { src: '192.168.10.101', dst: '192.168.20.100' });
-  t.is(pair(r, POD1, POD4).pathMtu, 8981);
-  t.is(pair(r, POD1, POD3).ttl, 62);
-  t.is(r.outside.length, 4);
-  const ruleset = await execa('ip', ['netns', 'exec', w1(), 'nft', 'list', 'table', 'ip', 'calico']);
-  t.regex(ruleset.stdout, /ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random/);
-  for (const o of r.outside) {
-    t.is(o.status, 'ok', o.error);
-    t.is(o.sourceSeen, rec.plan.nodes.find((n) => n.name === o.fromNode)!.ip);
-  }  // trace to "the internet": the masquerade rule fires on k8s-w1, the outside host sees its IP.
-  const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
-  const hops = await trace(rec, pod1, OUTSIDE);
-  t.is(await prove(pod1, OUTSIDE, hops), undefined, renderTrace(pod1, OUTSIDE, hops));
-  t.regex(renderTrace(pod1, OUTSIDE, hops), /natOutgoing: 203\.0\.113\.10 is outside every IPPool, so nft table ip calico masquerades 172\.16\.158\.3 to 192\.168\.10\.101 \("ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random comment "cali:[^"]+""\)/);
-  t.regex(renderTrace(pod1, OUTSIDE, hops), /\[outside .*\] 203\.0\.113\.10 receives it from 192\.168\.10\.101 with ttl 62/);
-});
+test.serial(
+  'IPIP Always: MTU 9001 underlay, tunl0 8981, every cross-node pair IPIP, natOutgoing masquerades to the node IP',
+  async (t) => {
+    const link = await execa('ip', ['-n', w1(), 'link', 'show', 'tunl0']);
+    t.regex(link.stdout, /tunl0@NONE: <NOARP,UP,LOWER_UP> mtu 8981/);
+    t.regex(await routes(), /^172\.16\.34\.0\/24 via 192\.168\.20\.100 dev tunl0 proto bird onlink\s*$/m);
+    const r = await verifyLab(rec, { pcapDir: `${pcapDir}/always` });
+    t.log(`tcpdump dropped by kernel: ${r.droppedByKernel}`);
+    t.deepEqual(
+      r.pairs.filter((p) => !p.ok).map((p) => p.error),
+      [],
+    );
+    t.is(pair(r, POD1, POD4).encapsulation, 'ipip');
+    t.deepEqual(pair(r, POD1, POD4).outer, { src: '192.168.10.101', dst: '192.168.20.100' });
+    t.is(pair(r, POD1, POD4).pathMtu, 8981);
+    t.is(pair(r, POD1, POD3).ttl, 62);
+    t.is(r.outside.length, 4);
+    const ruleset = await execa('ip', ['netns', 'exec', w1(), 'nft', 'list', 'table', 'ip', 'calico']);
+    t.regex(ruleset.stdout, /ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random/);
+    for (const o of r.outside) {
+      t.is(o.status, 'ok', o.error);
+      t.is(o.sourceSeen, rec.plan.nodes.find((n) => n.name === o.fromNode)!.ip);
+    } // trace to "the internet": the masquerade rule fires on k8s-w1, the outside host sees its IP.
+    const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
+    const hops = await trace(rec, pod1, OUTSIDE);
+    t.is(await prove(pod1, OUTSIDE, hops), undefined, renderTrace(pod1, OUTSIDE, hops));
+    t.regex(
+      renderTrace(pod1, OUTSIDE, hops),
+      new RegExp(
+        /natOutgoing: 203\.0\.113\.10 is outside every IPPool, /.source +
+          /so nft table ip calico masquerades 172\.16\.158\.3 to 192\.168\.10\.101 /.source +
+          /\("ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools /.source +
+          /masquerade fully-random comment "cali:[^"]+""\)/.source,
+      ),
+    );
+    t.regex(
+      renderTrace(pod1, OUTSIDE, hops),
+      /\[outside .*\] 203\.0\.113\.10 receives it from 192\.168\.10\.101 with ttl 62/,
+    );
+  },
+);
 
-test.serial('Never: routes via eth0, same-subnet pairs plain, w1 -> w0 lost at the router (expected-unreachable)', async (t) => {
-  await patch(t, 'ippool', 'default-ipv4-ippool', '{"spec":{"ipipMode":"Never"}}');
-  const rt = await routes();
-  t.regex(rt, /^172\.16\.184\.0\/24 via 192\.168\.10\.102 dev eth0 proto bird\s*$/m);
-  t.regex(rt, /^172\.16\.34\.0\/24 via 192\.168\.10\.1 dev eth0 proto bird\s*$/m);
-  t.notRegex(rt, /tunl0/);
-  const r = await verifyLab(rec, { pcapDir: `${pcapDir}/never` });
-  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
-  t.is(pair(r, POD1, POD3).encapsulation, 'none');
-  t.deepEqual(pair(r, POD1, POD3).outer, { src: POD1, dst: POD3 });
-  t.is(pair(r, POD1, POD4).status, 'expected-unreachable');
-  t.false(pair(r, POD1, POD4).reachable);
-  const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
-  const hops = await trace(rec, pod1, POD4);
-  const brk = hops.find((h) => h.broken);
-  t.is(brk?.where, 'router', renderTrace(pod1, POD4, hops));
-  t.regex(brk!.what, /cannot forward 172\.16\.34\.4/);
-  // --prove: the probes reach the router (its port from k8s-w1 counts them) and go no further.
-  t.is(await prove(pod1, POD4, hops), undefined, renderTrace(pod1, POD4, hops));
-  t.true(brk!.seen);
-  t.regex(lostAt(hops, undefined) ?? '', /\[router\]: the probes arrived but cannot forward/);
-});
+test.serial(
+  'Never: routes via eth0, same-subnet pairs plain, w1 -> w0 lost at the router (expected-unreachable)',
+  async (t) => {
+    await patch(t, 'ippool', 'default-ipv4-ippool', '{"spec":{"ipipMode":"Never"}}');
+    const rt = await routes();
+    t.regex(rt, /^172\.16\.184\.0\/24 via 192\.168\.10\.102 dev eth0 proto bird\s*$/m);
+    t.regex(rt, /^172\.16\.34\.0\/24 via 192\.168\.10\.1 dev eth0 proto bird\s*$/m);
+    t.notRegex(rt, /tunl0/);
+    const r = await verifyLab(rec, { pcapDir: `${pcapDir}/never` });
+    t.deepEqual(
+      r.pairs.filter((p) => !p.ok).map((p) => p.error),
+      [],
+    );
+    t.is(pair(r, POD1, POD3).encapsulation, 'none');
+    t.deepEqual(pair(r, POD1, POD3).outer, { src: POD1, dst: POD3 });
+    t.is(pair(r, POD1, POD4).status, 'expected-unreachable');
+    t.false(pair(r, POD1, POD4).reachable);
+    const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
+    const hops = await trace(rec, pod1, POD4);
+    const brk = hops.find((h) => h.broken);
+    t.is(brk?.where, 'router', renderTrace(pod1, POD4, hops));
+    t.regex(brk!.what, /cannot forward 172\.16\.34\.4/);
+    // --prove: the probes reach the router (its port from k8s-w1 counts them) and go no further.
+    t.is(await prove(pod1, POD4, hops), undefined, renderTrace(pod1, POD4, hops));
+    t.true(brk!.seen);
+    t.regex(lostAt(hops, undefined) ?? '', /\[router\]: the probes arrived but cannot forward/);
+  },
+);
 
 test.serial('CrossSubnet: eth0 to same-subnet nodes, tunl0 to w0; captures show plain and IPIP', async (t) => {
   await patch(t, 'ippool', 'default-ipv4-ippool', '{"spec":{"ipipMode":"CrossSubnet"}}');
@@ -89,41 +112,56 @@ test.serial('CrossSubnet: eth0 to same-subnet nodes, tunl0 to w0; captures show 
   t.regex(rt, /^172\.16\.184\.0\/24 via 192\.168\.10\.102 dev eth0 proto bird\s*$/m);
   t.regex(rt, /^172\.16\.34\.0\/24 via 192\.168\.20\.100 dev tunl0 proto bird onlink\s*$/m);
   const r = await verifyLab(rec, { pcapDir: `${pcapDir}/crosssubnet` });
-  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
+  t.deepEqual(
+    r.pairs.filter((p) => !p.ok).map((p) => p.error),
+    [],
+  );
   t.is(pair(r, POD1, POD3).encapsulation, 'none');
   t.is(pair(r, POD1, POD4).encapsulation, 'ipip');
   t.is(pair(r, POD4, POD3).encapsulation, 'ipip');
 });
 
-test.serial('WireGuard: wireguard.cali mtu 8941 with one peer per node; only UDP 51820 on the wire, no pod address', async (t) => {
-  await patch(t, 'felixconfiguration', 'default', '{"spec":{"wireguardEnabled":true}}');
-  const wg = await execa('ip', ['-n', w1(), '-d', 'address', 'show', 'wireguard.cali']);
-  t.regex(wg.stdout, /wireguard\.cali: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 8941/);
-  const show = await execa('ip', ['netns', 'exec', w1(), 'wg', 'show', 'wireguard.cali']);
-  t.is(show.stdout.match(/^peer: /gm)?.length, 3);
-  t.regex(show.stdout, /fwmark: 0x100000/);
-  t.regex(show.stdout, /endpoint: 192\.168\.20\.100:51820\s+allowed ips: 172\.16\.34\.0\/24, 172\.16\.34\.4\/32/);
-  t.notRegex(show.stdout, /private key: [A-Za-z0-9+/]{43}=/);
-  const r = await verifyLab(rec, { pcapDir: `${pcapDir}/wireguard` });
-  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
-  for (const p of r.pairs.filter((x) => !x.sameNode)) t.is(p.encapsulation, 'wireguard', `${p.from} > ${p.to}`);
-  // Path MTU per pair: wireguard.cali (9001 - 60) limits node-to-node pairs; pods made before the
-  // switch keep eth0 8981, which is what one node's pods still get between themselves.
-  t.is(pair(r, POD1, POD4).pathMtu, 8941, pair(r, POD1, POD4).mtuWhy);
-  t.regex(pair(r, POD1, POD4).mtuWhy, /wireguard\.cali 8941 = 9001 - 60/);
-  t.is(pair(r, POD1, '172.16.158.4').pathMtu, 8981);
-  const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
-  const hops = await trace(rec, pod1, POD4);
-  t.is(await prove(pod1, POD4, hops), undefined, renderTrace(pod1, POD4, hops));
-  t.regex(renderTrace(pod1, POD4, hops), /encapsulates in WireGuard \(UDP 51820\): outer 192\.168\.10\.101 > 192\.168\.20\.100/);
-  t.regex(renderTrace(pod1, POD4, hops), /\(table 1\)/);
-});
+test.serial(
+  'WireGuard: wireguard.cali mtu 8941 with one peer per node; only UDP 51820 on the wire, no pod address',
+  async (t) => {
+    await patch(t, 'felixconfiguration', 'default', '{"spec":{"wireguardEnabled":true}}');
+    const wg = await execa('ip', ['-n', w1(), '-d', 'address', 'show', 'wireguard.cali']);
+    t.regex(wg.stdout, /wireguard\.cali: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 8941/);
+    const show = await execa('ip', ['netns', 'exec', w1(), 'wg', 'show', 'wireguard.cali']);
+    t.is(show.stdout.match(/^peer: /gm)?.length, 3);
+    t.regex(show.stdout, /fwmark: 0x100000/);
+    t.regex(show.stdout, /endpoint: 192\.168\.20\.100:51820\s+allowed ips: 172\.16\.34\.0\/24, 172\.16\.34\.4\/32/);
+    t.notRegex(show.stdout, /private key: [A-Za-z0-9+/]{43}=/);
+    const r = await verifyLab(rec, { pcapDir: `${pcapDir}/wireguard` });
+    t.deepEqual(
+      r.pairs.filter((p) => !p.ok).map((p) => p.error),
+      [],
+    );
+    for (const p of r.pairs.filter((x) => !x.sameNode)) t.is(p.encapsulation, 'wireguard', `${p.from} > ${p.to}`);
+    // Path MTU per pair: wireguard.cali (9001 - 60) limits node-to-node pairs; pods made before the
+    // switch keep eth0 8981, which is what one node's pods still get between themselves.
+    t.is(pair(r, POD1, POD4).pathMtu, 8941, pair(r, POD1, POD4).mtuWhy);
+    t.regex(pair(r, POD1, POD4).mtuWhy, /wireguard\.cali 8941 = 9001 - 60/);
+    t.is(pair(r, POD1, '172.16.158.4').pathMtu, 8981);
+    const pod1 = rec.plan.workloads.find((w) => w.ip === POD1)!;
+    const hops = await trace(rec, pod1, POD4);
+    t.is(await prove(pod1, POD4, hops), undefined, renderTrace(pod1, POD4, hops));
+    t.regex(
+      renderTrace(pod1, POD4, hops),
+      /encapsulates in WireGuard \(UDP 51820\): outer 192\.168\.10\.101 > 192\.168\.20\.100/,
+    );
+    t.regex(renderTrace(pod1, POD4, hops), /\(table 1\)/);
+  },
+);
 
 test.serial('natOutgoing off: the outside host sees the pod IP and cannot answer', async (t) => {
   await patch(t, 'felixconfiguration', 'default', '{"spec":{"wireguardEnabled":false}}');
   await patch(t, 'ippool', 'default-ipv4-ippool', '{"spec":{"natOutgoing":false}}');
   const r = await verifyLab(rec, { pcapDir: `${pcapDir}/nonat` });
-  t.deepEqual(r.pairs.filter((p) => !p.ok).map((p) => p.error), []);
+  t.deepEqual(
+    r.pairs.filter((p) => !p.ok).map((p) => p.error),
+    [],
+  );
   for (const o of r.outside) {
     t.is(o.status, 'expected-unreachable', o.error);
     t.is(o.sourceSeen, o.from);

@@ -42,25 +42,28 @@ test.serial(`a failure injected at each of the ${STEPS.length} steps of up leave
   t.is(await rootSnapshot(), rootBefore);
 });
 
-test.serial('state is private: dir 0700, record 0600; a second up of a running lab fails clearly; two labs run side by side', async (t) => {
-  const a = testTopology('topologies/calico-ipip-3node.yaml', 'side-a');
-  const b = testTopology('topologies/calico-ipip-3node.yaml', 'side-b');
-  made.push(a.name, b.name);
-  await Promise.all([up(a), up(b)]);
-  t.is(statSync(labDir(a.name)).mode & 0o777, 0o700);
-  t.is(statSync(join(labDir(a.name), 'lab.json')).mode & 0o777, 0o600);
-  await t.throwsAsync(up(a), { message: new RegExp(`lab ${a.name} is already up .*calilab down ${a.name}`) });
-  // The same pod addresses live in both labs, each in its own namespaces.
-  for (const rec of [readRecord(a.name)!, readRecord(b.name)!]) {
-    const from = rec.plan.workloads.find((w) => w.pod === 'pod-a')!;
-    t.true((await ping(from.netns, '10.8.247.196', { count: 1, timeoutS: 3 })).ok, rec.lab);
-  }
-  await down(a.name);
-  t.deepEqual(await leftovers(a.name), []);
-  t.truthy(readRecord(b.name), 'downing one lab leaves the other');
-  await down(b.name);
-  t.deepEqual(await leftovers(b.name), []);
-});
+test.serial(
+  'state is private: dir 0700, record 0600; a second up of a running lab fails clearly; two labs run side by side',
+  async (t) => {
+    const a = testTopology('topologies/calico-ipip-3node.yaml', 'side-a');
+    const b = testTopology('topologies/calico-ipip-3node.yaml', 'side-b');
+    made.push(a.name, b.name);
+    await Promise.all([up(a), up(b)]);
+    t.is(statSync(labDir(a.name)).mode & 0o777, 0o700);
+    t.is(statSync(join(labDir(a.name), 'lab.json')).mode & 0o777, 0o600);
+    await t.throwsAsync(up(a), { message: new RegExp(`lab ${a.name} is already up .*calilab down ${a.name}`) });
+    // The same pod addresses live in both labs, each in its own namespaces.
+    for (const rec of [readRecord(a.name)!, readRecord(b.name)!]) {
+      const from = rec.plan.workloads.find((w) => w.pod === 'pod-a')!;
+      t.true((await ping(from.netns, '10.8.247.196', { count: 1, timeoutS: 3 })).ok, rec.lab);
+    }
+    await down(a.name);
+    t.deepEqual(await leftovers(a.name), []);
+    t.truthy(readRecord(b.name), 'downing one lab leaves the other');
+    await down(b.name);
+    t.deepEqual(await leftovers(b.name), []);
+  },
+);
 
 test.serial('after kill -9 of calilab in the middle of up, down removes everything', async (t) => {
   const topo = testTopology('topologies/calico-ipip-3node.yaml', 'kill9');
@@ -72,7 +75,7 @@ test.serial('after kill -9 of calilab in the middle of up, down removes everythi
   const child = execa('node', ['bin/calilab.js', 'up', file], { reject: false });
   // Kill once BIRD runs: namespaces, links, sysctls and daemons all exist by then.
   const until = Date.now() + 120000;
-  while (Date.now() < until && !(readRecord(topo.name)?.processes.length)) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < until && !readRecord(topo.name)?.processes.length) await new Promise((r) => setTimeout(r, 100));
   t.truthy(readRecord(topo.name)?.processes.length, 'up reached BIRD before the kill');
   child.kill('SIGKILL');
   await child;

@@ -18,7 +18,14 @@ const SHOW = [
 test('parses show protocols rows, including the ISO long time and multi-word info', (t) => {
   const rows = parseProtocols(SHOW.slice(1, -1).map((l) => l.replace(/^\d{4}-/, '').replace(/^ /, '')));
   t.is(rows.length, 4);
-  t.deepEqual(rows[2], { name: 'Mesh_10_10_20_4', proto: 'BGP', table: '---', state: 'up', since: '2026-11-25 09:07:43', info: 'Established' });
+  t.deepEqual(rows[2], {
+    name: 'Mesh_10_10_20_4',
+    proto: 'BGP',
+    table: '---',
+    state: 'up',
+    since: '2026-11-25 09:07:43',
+    info: 'Established',
+  });
   t.is(rows[3].info, 'Connect Socket: Connection refused');
 });
 
@@ -33,7 +40,13 @@ test('talks the control-socket protocol to a fake BIRD', async (t) => {
   });
   await new Promise<void>((r) => server.listen(sock, r));
   const sessions = await bgpSessions(sock);
-  t.deepEqual(sessions.map((s) => [s.name, s.info.split(' ')[0]]), [['Mesh_10_10_20_4', 'Established'], ['Mesh_10_10_20_5', 'Connect']]);
+  t.deepEqual(
+    sessions.map((s) => [s.name, s.info.split(' ')[0]]),
+    [
+      ['Mesh_10_10_20_4', 'Established'],
+      ['Mesh_10_10_20_5', 'Connect'],
+    ],
+  );
   await t.throwsAsync(birdCommand(sock, 'bogus'), { message: /syntax error/ });
   server.close();
 });

@@ -23,12 +23,18 @@ test('up --dry-run prints the plan and changes nothing', async (t) => {
 test('a bad topology exits 2 with one line per problem naming file, field and fix', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'calilab-cli-'));
   const f = join(dir, 'bad.yaml');
-  writeFileSync(f, 'name: bad\nunderlay: {subnets: [{cidr: 10.0.0.0/24, gateway: 10.0.0.1}]}\n' +
-    'nodes: [{name: n1, ip: 10.9.9.9}]\nipPools: [{cidr: 10.8.0.0/16}]\n');
+  writeFileSync(
+    f,
+    'name: bad\nunderlay: {subnets: [{cidr: 10.0.0.0/24, gateway: 10.0.0.1}]}\n' +
+      'nodes: [{name: n1, ip: 10.9.9.9}]\nipPools: [{cidr: 10.8.0.0/16}]\n',
+  );
   const r = await calilab('up', f, '--dry-run');
   t.is(r.exitCode, 2);
-  t.is(r.stderr.trim(), `calilab: ${f}: nodes[0].ip: 10.9.9.9 is not a host address of any underlay subnet; ` +
-    'fix: use an address in 10.0.0.0/24');
+  t.is(
+    r.stderr.trim(),
+    `calilab: ${f}: nodes[0].ip: 10.9.9.9 is not a host address of any underlay subnet; ` +
+      'fix: use an address in 10.0.0.0/24',
+  );
   t.notRegex(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
 });
 
@@ -49,12 +55,35 @@ test('completion scripts parse', async (t) => {
   t.regex((await calilab('completion', 'zsh')).stdout, /^#compdef calilab/);
 });
 
-test('every command\'s --help ends with examples', async (t) => {
-  const commands = ['up', 'down', 'clean', 'run', 'verify', 'status', 'exec', 'ping', 'patch', 'get', 'node status',
-    'pod add', 'pod del', 'ipam',
-    'stop-bird', 'start-bird', 'link', 'trace', 'mtu', 'doc', 'graph', 'completion', 'capture', 'vm'];
+test("every command's --help ends with examples", async (t) => {
+  const commands = [
+    'up',
+    'down',
+    'clean',
+    'run',
+    'verify',
+    'status',
+    'exec',
+    'ping',
+    'patch',
+    'get',
+    'node status',
+    'pod add',
+    'pod del',
+    'ipam',
+    'stop-bird',
+    'start-bird',
+    'link',
+    'trace',
+    'mtu',
+    'doc',
+    'graph',
+    'completion',
+    'capture',
+    'vm',
+  ];
   const helps = await Promise.all(commands.map((c) => calilab(...c.split(' '), '--help')));
-  commands.forEach((c, i) => t.regex(helps[i].stdout, /\nExamples?:\n {2}\S/, c));
+  for (const [i, c] of commands.entries()) t.regex(helps[i].stdout, /\nExamples?:\n {2}\S/, c);
 });
 
 // An empty state root: commands that get past parsing find no lab (exit 5), never a real one.
@@ -62,7 +91,7 @@ const stateRoot = mkdtempSync(join(tmpdir(), 'calilab-state-'));
 const calilabNoLab = (...args: string[]) =>
   execa('node', ['bin/calilab.js', ...args], { reject: false, env: { NO_COLOR: '1', CALILAB_STATE_ROOT: stateRoot } });
 
-test('bad arguments exit 2 with commander\'s message once, then the usage', async (t) => {
+test("bad arguments exit 2 with commander's message once, then the usage", async (t) => {
   const cases: [string[], RegExp][] = [
     [['link'], /^error: missing required argument 'node'$/m],
     [['graph', 'x.yaml', '-o', 'foo'], /argument 'foo' is invalid\. Allowed choices are mermaid, dot, svg\./],
@@ -99,11 +128,17 @@ test('help and version exit 0; a command line with no command is a usage error',
   for (const args of [[], ['pod']]) t.is((await calilab(...args)).exitCode, 2, args.join(' ') || '(none)');
 });
 
-test('choices take calicoctl\'s aliases in any case and get past parsing', async (t) => {
+test("choices take calicoctl's aliases in any case and get past parsing", async (t) => {
   const accepted = [
-    ['get', 'IPPools'], ['get', 'workloadendpoints', '-o', 'yaml'], ['get', 'node'], ['get', 'BGPPeer'],
-    ['patch', 'IPPool', 'default-ipv4-ippool', '-p', '{}'], ['patch', 'felixconfigurations', 'default', '-p', '{}'],
-    ['link', 'k8s-w1', 'down'], ['ipam', 'show', '-o', 'json'], ['ping', 'pod-a', 'pod-d', '-c', '2'],
+    ['get', 'IPPools'],
+    ['get', 'workloadendpoints', '-o', 'yaml'],
+    ['get', 'node'],
+    ['get', 'BGPPeer'],
+    ['patch', 'IPPool', 'default-ipv4-ippool', '-p', '{}'],
+    ['patch', 'felixconfigurations', 'default', '-p', '{}'],
+    ['link', 'k8s-w1', 'down'],
+    ['ipam', 'show', '-o', 'json'],
+    ['ping', 'pod-a', 'pod-d', '-c', '2'],
   ];
   for (const args of accepted) {
     const r = await calilabNoLab(...args);
@@ -120,8 +155,10 @@ test('a file that is not a pcap is bad input (exit 2), not a kernel failure', as
     import { fail } from './src/cli/output.ts';
     import { readPcap } from './src/packets/pcap.ts';
     await readPcap(${JSON.stringify(f)}).catch(fail);`;
-  const r = await execa('node', ['--import=tsx', '--input-type=module', '-e', code],
-    { reject: false, env: { NO_COLOR: '1' } });
+  const r = await execa('node', ['--import=tsx', '--input-type=module', '-e', code], {
+    reject: false,
+    env: { NO_COLOR: '1' },
+  });
   t.is(r.exitCode, 2, r.stderr);
   t.regex(r.stderr, /^calilab: .*pcapng/);
 });
@@ -136,8 +173,8 @@ async function helpCommands(...path: string[]): Promise<string[]> {
 /** Runs the bash completion as bash would for the words typed so far (the last one is being completed). */
 async function complete(script: string, ...typed: string[]): Promise<string[]> {
   const words = ['calilab', ...typed].map((w) => `'${w}'`).join(' ');
-  const run = `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=${typed.length}; _calilab\n` +
-    `printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const run =
+    `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=${typed.length}; _calilab\n` + `printf '%s\\n' "\${COMPREPLY[@]}"`;
   const r = await execa('bash', ['-c', run]);
   return r.stdout.split('\n').filter(Boolean);
 }
@@ -163,7 +200,10 @@ test('completion is derived from the command tree: every command, subcommand, op
 
 test('completion walks whatever tree it is given', async (t) => {
   const program = new Command('calilab');
-  program.command('alpha').option('--beta').addOption(new Option('-g, --gamma <g>').choices(['x', 'y']));
+  program
+    .command('alpha')
+    .option('--beta')
+    .addOption(new Option('-g, --gamma <g>').choices(['x', 'y']));
   program.command('parent').command('child').option('--delta');
   const script = completion(program, 'bash');
   t.deepEqual(await complete(script, ''), ['alpha', 'parent']);
@@ -175,7 +215,12 @@ test('completion walks whatever tree it is given', async (t) => {
 test('ping, trace and mtu send to an IPv4 literal or a named address; the router has none', (t) => {
   const topology = doc000();
   const rec = {
-    lab: 'l', topologyFile: 'doc000.yaml', createdAt: '', topology, plan: buildPlan(topology), processes: [],
+    lab: 'l',
+    topologyFile: 'doc000.yaml',
+    createdAt: '',
+    topology,
+    plan: buildPlan(topology),
+    processes: [],
   };
   t.is(resolveAddress(rec, '203.0.113.10'), '203.0.113.10');
   t.is(resolveAddress(rec, 'pod-d'), '10.8.247.196');

@@ -3,7 +3,14 @@ import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFrame, encapsulationOf, innermost, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from '../../src/packets/decode.ts';
+import {
+  decodeFrame,
+  encapsulationOf,
+  innermost,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+} from '../../src/packets/decode.ts';
 import { PcapError, readPcap, writePcap } from '../../src/packets/pcap.ts';
 import { summarize } from '../../src/packets/render.ts';
 import { doc000Ipip, ethernet, icmpEcho, ipv4, sll, sll2, tcpSyn, udp, vxlan } from './packets.ts';
@@ -12,7 +19,10 @@ const dir = mkdtempSync(join(tmpdir(), 'calilab-decode-'));
 
 test('IPIP over Ethernet renders exactly like tcpdump', (t) => {
   const f = decodeFrame(LINKTYPE_ETHERNET, ethernet(doc000Ipip()));
-  t.is(summarize(f), 'IP 10.10.20.3 > 10.10.20.4: IP 10.8.170.65 > 10.8.247.196: ICMP echo request, id 5, seq 1, length 64');
+  t.is(
+    summarize(f),
+    'IP 10.10.20.3 > 10.10.20.4: IP 10.8.170.65 > 10.8.247.196: ICMP echo request, id 5, seq 1, length 64',
+  );
   const outer = f.network!.kind === 'ipv4' ? f.network : undefined;
   t.true(outer!.checksumOk);
   t.is(outer!.proto, 4);
@@ -24,7 +34,10 @@ test('SLL2 carries the interface index and direction; SLL (tunl0) carries the in
   const f = decodeFrame(LINKTYPE_LINUX_SLL2, sll2(doc000Ipip(), 2, 4));
   t.is(f.ifindex, 2);
   t.is(f.direction, 'Out');
-  t.is(summarize(f), 'IP 10.10.20.3 > 10.10.20.4: IP 10.8.170.65 > 10.8.247.196: ICMP echo request, id 5, seq 1, length 64');
+  t.is(
+    summarize(f),
+    'IP 10.10.20.3 > 10.10.20.4: IP 10.8.170.65 > 10.8.247.196: ICMP echo request, id 5, seq 1, length 64',
+  );
   const g = decodeFrame(LINKTYPE_LINUX_SLL, sll(ipv4('10.8.170.65', '10.8.247.196', 1, icmpEcho(0, 5, 1)), 0));
   t.is(g.direction, 'In');
   t.is(summarize(g), 'IP 10.8.170.65 > 10.8.247.196: ICMP echo reply, id 5, seq 1, length 64');
@@ -32,8 +45,15 @@ test('SLL2 carries the interface index and direction; SLL (tunl0) carries the in
 
 test('VXLAN: VNI, inner Ethernet and inner IPv4', (t) => {
   const inner = ethernet(ipv4('192.168.146.66', '192.168.5.3', 1, icmpEcho(8, 7, 2)));
-  const f = decodeFrame(LINKTYPE_ETHERNET, ethernet(ipv4('172.18.0.2', '172.18.0.3', 17, udp(37937, 4789, vxlan(4096, inner)))));
-  t.is(summarize(f), 'IP 172.18.0.2.37937 > 172.18.0.3.4789: VXLAN, flags [I] (0x08), vni 4096: IP 192.168.146.66 > 192.168.5.3: ICMP echo request, id 7, seq 2, length 64');
+  const f = decodeFrame(
+    LINKTYPE_ETHERNET,
+    ethernet(ipv4('172.18.0.2', '172.18.0.3', 17, udp(37937, 4789, vxlan(4096, inner)))),
+  );
+  t.is(
+    summarize(f),
+    'IP 172.18.0.2.37937 > 172.18.0.3.4789: VXLAN, flags [I] (0x08), vni 4096: ' +
+      'IP 192.168.146.66 > 192.168.5.3: ICMP echo request, id 7, seq 2, length 64',
+  );
   const outer = f.network!.kind === 'ipv4' ? f.network : undefined;
   t.is(encapsulationOf(outer!), 'vxlan');
   t.is(innermost(outer!).dst, '192.168.5.3');
@@ -41,8 +61,16 @@ test('VXLAN: VNI, inner Ethernet and inner IPv4', (t) => {
 
 test('WireGuard message types on UDP 51820', (t) => {
   const msg = (type: number) => Buffer.concat([Buffer.from([type, 0, 0, 0]), Buffer.alloc(28)]);
-  for (const [type, name] of [[1, 'handshake initiation'], [2, 'handshake response'], [3, 'cookie reply'], [4, 'transport data']] as const) {
-    const f = decodeFrame(LINKTYPE_ETHERNET, ethernet(ipv4('192.168.10.101', '192.168.10.102', 17, udp(51820, 51820, msg(type)))));
+  for (const [type, name] of [
+    [1, 'handshake initiation'],
+    [2, 'handshake response'],
+    [3, 'cookie reply'],
+    [4, 'transport data'],
+  ] as const) {
+    const f = decodeFrame(
+      LINKTYPE_ETHERNET,
+      ethernet(ipv4('192.168.10.101', '192.168.10.102', 17, udp(51820, 51820, msg(type)))),
+    );
     t.is(summarize(f), `IP 192.168.10.101.51820 > 192.168.10.102.51820: WireGuard ${name}, length 32`);
   }
 });
@@ -50,10 +78,16 @@ test('WireGuard message types on UDP 51820', (t) => {
 test('TCP flags, IP options, fragments and bad checksums are shown', (t) => {
   const syn = decodeFrame(LINKTYPE_ETHERNET, ethernet(ipv4('10.10.20.3', '10.10.20.4', 6, tcpSyn(40000, 179))));
   t.is(summarize(syn), 'IP 10.10.20.3.40000 > 10.10.20.4.179: Flags [S], seq 1000, length 0');
-  const withOpts = decodeFrame(LINKTYPE_ETHERNET, ethernet(ipv4('10.0.0.1', '10.0.0.2', 1, icmpEcho(8, 1, 1), { options: Buffer.from([1, 1, 1, 0]) })));
+  const withOpts = decodeFrame(
+    LINKTYPE_ETHERNET,
+    ethernet(ipv4('10.0.0.1', '10.0.0.2', 1, icmpEcho(8, 1, 1), { options: Buffer.from([1, 1, 1, 0]) })),
+  );
   t.is(withOpts.network?.kind === 'ipv4' ? withOpts.network.options : -1, 4);
   t.regex(summarize(withOpts), /ICMP echo request, id 1, seq 1/);
-  const frag = decodeFrame(LINKTYPE_ETHERNET, ethernet(ipv4('10.0.0.1', '10.0.0.2', 1, Buffer.alloc(40), { id: 9, flags: 0x0000 | 185 })));
+  const frag = decodeFrame(
+    LINKTYPE_ETHERNET,
+    ethernet(ipv4('10.0.0.1', '10.0.0.2', 1, Buffer.alloc(40), { id: 9, flags: 0x0000 | 185 })),
+  );
   t.is(summarize(frag), 'IP 10.0.0.1 > 10.0.0.2: (frag 9:40@1480) ip-proto-1');
   const bad = ethernet(ipv4('10.0.0.1', '10.0.0.2', 1, icmpEcho(8, 1, 1)));
   bad[14 + 10] ^= 0xff;
@@ -67,7 +101,10 @@ test('a packet cut by snaplen decodes as far as it goes and says so', (t) => {
 
 test('pcap files: truncated, pcapng, nanosecond and corrupt records give clear errors', async (t) => {
   const good = join(dir, 'good.pcap');
-  writePcap(good, LINKTYPE_ETHERNET, [{ time: 1, data: ethernet(doc000Ipip(1)) }, { time: 2, data: ethernet(doc000Ipip(2)) }]);
+  writePcap(good, LINKTYPE_ETHERNET, [
+    { time: 1, data: ethernet(doc000Ipip(1)) },
+    { time: 2, data: ethernet(doc000Ipip(2)) },
+  ]);
   t.is((await readPcap(good)).packets.length, 2);
   const bytes = (await import('node:fs')).readFileSync(good);
   const cut = join(dir, 'cut.pcap');
@@ -87,9 +124,24 @@ test('pcap files: truncated, pcapng, nanosecond and corrupt records give clear e
 });
 
 test('fuzz: 3,000 truncated or mutated pcaps each decode or fail cleanly, in bounded time', async (t) => {
-  const frames = [ethernet(doc000Ipip()), ethernet(ipv4('172.18.0.2', '172.18.0.3', 17, udp(1, 4789, vxlan(4096, ethernet(ipv4('1.1.1.1', '2.2.2.2', 1, icmpEcho(8, 1, 1))))))), ethernet(ipv4('10.0.0.1', '10.0.0.2', 6, tcpSyn(1, 2)))];
+  const frames = [
+    ethernet(doc000Ipip()),
+    ethernet(
+      ipv4(
+        '172.18.0.2',
+        '172.18.0.3',
+        17,
+        udp(1, 4789, vxlan(4096, ethernet(ipv4('1.1.1.1', '2.2.2.2', 1, icmpEcho(8, 1, 1))))),
+      ),
+    ),
+    ethernet(ipv4('10.0.0.1', '10.0.0.2', 6, tcpSyn(1, 2))),
+  ];
   const base = join(dir, 'base.pcap');
-  writePcap(base, LINKTYPE_ETHERNET, frames.map((data, i) => ({ time: i, data })));
+  writePcap(
+    base,
+    LINKTYPE_ETHERNET,
+    frames.map((data, i) => ({ time: i, data })),
+  );
   const orig = (await import('node:fs')).readFileSync(base);
   let seed = 42;
   const rnd = (n: number) => {
@@ -125,16 +177,55 @@ test('cross-check with tshark: the same fields from the same pcap', async (t) =>
   const frames = [
     ethernet(doc000Ipip()),
     ethernet(ipv4('172.18.0.2', '172.18.0.3', 17, udp(37937, 4789, vxlan(4096, inner)))),
-    ethernet(ipv4('192.168.10.101', '192.168.10.102', 17, udp(51820, 51820, Buffer.concat([Buffer.from([4, 0, 0, 0]), Buffer.alloc(28)])))),
+    ethernet(
+      ipv4(
+        '192.168.10.101',
+        '192.168.10.102',
+        17,
+        udp(51820, 51820, Buffer.concat([Buffer.from([4, 0, 0, 0]), Buffer.alloc(28)])),
+      ),
+    ),
     sll2(ipv4('10.8.170.65', '10.8.170.66', 1, icmpEcho(0, 3, 4)), 3),
   ];
-  writePcap(file, LINKTYPE_ETHERNET, frames.slice(0, 3).map((data, i) => ({ time: i, data })));
+  writePcap(
+    file,
+    LINKTYPE_ETHERNET,
+    frames.slice(0, 3).map((data, i) => ({ time: i, data })),
+  );
   const ours = (await readPcap(file)).packets.map((p) => {
     const ip = p.frame.network!.kind === 'ipv4' ? p.frame.network : undefined;
     const u = ip?.payload?.kind === 'udp' ? ip.payload : undefined;
     const inn = innermost(ip!);
-    return [`${ip!.src}${inn !== ip ? ',' + inn.src : ''}`, `${ip!.dst}${inn !== ip ? ',' + inn.dst : ''}`, `${ip!.proto}${inn !== ip ? ',' + inn.proto : ''}`, u?.vxlan ? String(u.vxlan.vni) : '', u ? String(u.sport) : '', u ? String(u.dport) : ''].join('\t');
+    return [
+      `${ip!.src}${inn !== ip ? ',' + inn.src : ''}`,
+      `${ip!.dst}${inn !== ip ? ',' + inn.dst : ''}`,
+      `${ip!.proto}${inn !== ip ? ',' + inn.proto : ''}`,
+      u?.vxlan ? String(u.vxlan.vni) : '',
+      u ? String(u.sport) : '',
+      u ? String(u.dport) : '',
+    ].join('\t');
   });
-  const r = await execa('tshark', ['-r', file, '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ip.proto', '-e', 'vxlan.vni', '-e', 'udp.srcport', '-e', 'udp.dstport'], { env: { HOME: dir } });
+  const r = await execa(
+    'tshark',
+    [
+      '-r',
+      file,
+      '-T',
+      'fields',
+      '-e',
+      'ip.src',
+      '-e',
+      'ip.dst',
+      '-e',
+      'ip.proto',
+      '-e',
+      'vxlan.vni',
+      '-e',
+      'udp.srcport',
+      '-e',
+      'udp.dstport',
+    ],
+    { env: { HOME: dir } },
+  );
   t.deepEqual(ours, r.stdout.trim().split('\n'));
 });

@@ -22,10 +22,12 @@ test('fuzz: 5,000 mutated topologies end in a clear validation error or a valid 
       for (const line of [...rootBatch(plan), ...[...namespaceBatches(plan, { tunl0Exists: false }).values()].flat()]) {
         if (/["'`$;\\\n]/.test(line)) t.fail(`unsafe batch line: ${line}`);
       }
-      for (const [a, b] of plan.veths) for (const e of [a, b]) if (e.name.length > IFNAMSIZ) t.fail(`interface name too long: ${e.name}`);
+      for (const [a, b] of plan.veths)
+        for (const e of [a, b]) if (e.name.length > IFNAMSIZ) t.fail(`interface name too long: ${e.name}`);
       valid++;
     } catch (e) {
-      if (!(e instanceof TopologyError)) t.fail(`case ${i}: ${(e as Error).stack}\n${JSON.stringify(raw).slice(0, 400)}`);
+      if (!(e instanceof TopologyError))
+        t.fail(`case ${i}: ${(e as Error).stack}\n${JSON.stringify(raw).slice(0, 400)}`);
       else if (!/^fuzz-\d+\.yaml: \S.*; fix: \S/.test(e.message)) t.fail(`case ${i}: unclear message: ${e.message}`);
       rejected++;
     }

@@ -23,8 +23,14 @@ export function minimal(): Record<string, any> {
   return {
     name: 'lab',
     underlay: { subnets: [{ cidr: '10.0.0.0/24', gateway: '10.0.0.1' }] },
-    nodes: [{ name: 'n1', ip: '10.0.0.10' }, { name: 'n2', ip: '10.0.0.11' }],
+    nodes: [
+      { name: 'n1', ip: '10.0.0.10' },
+      { name: 'n2', ip: '10.0.0.11' },
+    ],
     ipPools: [{ cidr: '192.168.0.0/16' }],
-    pods: [{ name: 'p1', node: 'n1' }, { name: 'p2', node: 'n2' }],
+    pods: [
+      { name: 'p1', node: 'n1' },
+      { name: 'p2', node: 'n2' },
+    ],
   };
 }

@@ -5,19 +5,34 @@ import { doc000, minimal } from './helpers.ts';
 
 test('doc 000: tunl0 takes the first address of each pinned block, pods keep their addresses', (t) => {
   const a = allocate(doc000());
-  t.deepEqual(a.nodes.map((n) => [n.node, n.tunnelAddress, n.blocks.map((b) => b.cidr)]), [
-    ['k8s-cp1', '10.8.170.64', ['10.8.170.64/26']],
-    ['k8s-w1', '10.8.247.192', ['10.8.247.192/26']],
-    ['k8s-w2', '10.8.94.64', ['10.8.94.64/26']],
-  ]);
-  t.deepEqual(a.pods.map((p) => p.ip), ['10.8.170.65', '10.8.170.66', '10.8.170.67', '10.8.247.196', '10.8.94.70']);
+  t.deepEqual(
+    a.nodes.map((n) => [n.node, n.tunnelAddress, n.blocks.map((b) => b.cidr)]),
+    [
+      ['k8s-cp1', '10.8.170.64', ['10.8.170.64/26']],
+      ['k8s-w1', '10.8.247.192', ['10.8.247.192/26']],
+      ['k8s-w2', '10.8.94.64', ['10.8.94.64/26']],
+    ],
+  );
+  t.deepEqual(
+    a.pods.map((p) => p.ip),
+    ['10.8.170.65', '10.8.170.66', '10.8.170.67', '10.8.247.196', '10.8.94.70'],
+  );
 });
 
 test('unpinned nodes get successive blocks; pods get the next free addresses', (t) => {
   const a = allocate(validateTopology(minimal(), 't.yaml'));
-  t.deepEqual(a.nodes.map((n) => n.blocks[0].cidr), ['192.168.0.0/26', '192.168.0.64/26']);
-  t.deepEqual(a.nodes.map((n) => n.tunnelAddress), ['192.168.0.0', '192.168.0.64']);
-  t.deepEqual(a.pods.map((p) => p.ip), ['192.168.0.1', '192.168.0.65']);
+  t.deepEqual(
+    a.nodes.map((n) => n.blocks[0].cidr),
+    ['192.168.0.0/26', '192.168.0.64/26'],
+  );
+  t.deepEqual(
+    a.nodes.map((n) => n.tunnelAddress),
+    ['192.168.0.0', '192.168.0.64'],
+  );
+  t.deepEqual(
+    a.pods.map((p) => p.ip),
+    ['192.168.0.1', '192.168.0.65'],
+  );
 });
 
 test('a full block makes the node claim another block', (t) => {
@@ -26,8 +41,14 @@ test('a full block makes the node claim another block', (t) => {
   o.pods = Array.from({ length: 5 }, (_, i) => ({ name: `p${i}`, node: 'n1' }));
   const a = allocate(validateTopology(o, 't.yaml'));
   const n1 = a.nodes.find((n) => n.node === 'n1')!;
-  t.deepEqual(n1.blocks.map((b) => b.cidr), ['192.168.0.0/30', '192.168.0.8/30']);
-  t.deepEqual(a.pods.map((p) => p.ip), ['192.168.0.1', '192.168.0.2', '192.168.0.3', '192.168.0.8', '192.168.0.9']);
+  t.deepEqual(
+    n1.blocks.map((b) => b.cidr),
+    ['192.168.0.0/30', '192.168.0.8/30'],
+  );
+  t.deepEqual(
+    a.pods.map((p) => p.ip),
+    ['192.168.0.1', '192.168.0.2', '192.168.0.3', '192.168.0.8', '192.168.0.9'],
+  );
   t.is(a.pods[4].block, '192.168.0.8/30');
 });
 

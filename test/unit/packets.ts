@@ -9,7 +9,13 @@ function csum(b: Buffer): number {
   return ~sum & 0xffff;
 }
 
-export function ipv4(src: string, dst: string, proto: number, payload: Buffer, opts: { ttl?: number; id?: number; flags?: number; options?: Buffer } = {}): Buffer {
+export function ipv4(
+  src: string,
+  dst: string,
+  proto: number,
+  payload: Buffer,
+  opts: { ttl?: number; id?: number; flags?: number; options?: Buffer } = {},
+): Buffer {
   const optLen = opts.options?.length ?? 0;
   const h = Buffer.alloc(20 + optLen);
   h[0] = 0x40 | ((20 + optLen) / 4);

@@ -31,8 +31,11 @@ test('doc 000 plan: namespaces carry the lab name; pods are wired as Calico CNI 
   t.is(podA.mtu, 1480);
   const batches = namespaceBatches(plan, { tunl0Exists: false });
   t.deepEqual(batches.get(podA.netns), [
-    'link set lo up', 'link set dev eth0 up', 'address add 10.8.170.65/32 dev eth0',
-    'route add 169.254.1.1/32 dev eth0 scope link', 'route add default via 169.254.1.1 dev eth0',
+    'link set lo up',
+    'link set dev eth0 up',
+    'address add 10.8.170.65/32 dev eth0',
+    'route add 169.254.1.1/32 dev eth0 scope link',
+    'route add default via 169.254.1.1 dev eth0',
   ]);
   const cp1 = batches.get('calico-ipip-3node-node-k8s-cp1')!;
   t.true(cp1.includes('link add name tunl0 type ipip'));
@@ -40,7 +43,11 @@ test('doc 000 plan: namespaces carry the lab name; pods are wired as Calico CNI 
   t.true(cp1.includes('address add 10.8.170.64/32 dev tunl0'));
   t.true(cp1.includes(`route add 10.8.170.65/32 dev ${podA.interface} scope link`));
   t.true(cp1.includes('route add default via 10.10.20.1 dev eth0 metric 100'));
-  t.false(namespaceBatches(plan, { tunl0Exists: true }).get('calico-ipip-3node-node-k8s-cp1')!.includes('link add name tunl0 type ipip'));
+  t.false(
+    namespaceBatches(plan, { tunl0Exists: true })
+      .get('calico-ipip-3node-node-k8s-cp1')!
+      .includes('link add name tunl0 type ipip'),
+  );
   const sys = sysctlArgs(plan).get('calico-ipip-3node-node-k8s-cp1')!;
   t.true(sys.includes(`net.ipv4.conf.${podA.interface}.proxy_arp=1`));
   t.true(sys.includes(`net.ipv4.neigh.${podA.interface}.proxy_delay=0`));
@@ -51,8 +58,19 @@ test('the root batch creates veth ends directly inside their namespaces (never i
   const lines = rootBatch(buildPlan(doc000()));
   const links = lines.filter((l) => l.startsWith('link add'));
   t.is(links.length, 3 + 5);
-  for (const l of links) t.regex(l, /^link add name \S+ mtu \d+ (address ee:ee:ee:ee:ee:ee )?netns \S+ type veth peer name \S+ mtu \d+ netns \S+$/);
-  t.true(lines.includes('link add name cali' + lines.join().split('name cali')[1].slice(0, 11) + ' mtu 1480 address ee:ee:ee:ee:ee:ee netns calico-ipip-3node-node-k8s-cp1 type veth peer name eth0 mtu 1480 netns calico-ipip-3node-pod-default.pod-a'));
+  for (const l of links)
+    t.regex(
+      l,
+      /^link add name \S+ mtu \d+ (address ee:ee:ee:ee:ee:ee )?netns \S+ type veth peer name \S+ mtu \d+ netns \S+$/,
+    );
+  t.true(
+    lines.includes(
+      'link add name cali' +
+        lines.join().split('name cali')[1].slice(0, 11) +
+        ' mtu 1480 address ee:ee:ee:ee:ee:ee netns calico-ipip-3node-node-k8s-cp1 ' +
+        'type veth peer name eth0 mtu 1480 netns calico-ipip-3node-pod-default.pod-a',
+    ),
+  );
 });
 
 test('tunnel MTU: underlay - 20 for IPIP, - 50 for VXLAN, - 60 for WireGuard', (t) => {
@@ -67,11 +85,25 @@ test('tunnel MTU: underlay - 20 for IPIP, - 50 for VXLAN, - 60 for WireGuard', (
 
 test('BIRD config for k8s-cp1: mesh peers, blackhole block, onlink/ifname/gw in that order', (t) => {
   const topo = doc000();
-  const conf = renderBirdConfig(topo, allocate(topo), 'k8s-cp1', { config: '/c', socket: '/s', pidFile: '/p', log: '/l' });
+  const conf = renderBirdConfig(topo, allocate(topo), 'k8s-cp1', {
+    config: '/c',
+    socket: '/s',
+    pidFile: '/p',
+    log: '/l',
+  });
   t.regex(conf, /router id 10\.10\.20\.3;/);
   t.regex(conf, /route 10\.8\.170\.64\/26 blackhole;/);
-  t.regex(conf, /if \( net ~ 10\.8\.0\.0\/16 \) then \{ if \( source = RTS_BGP \) then \{ onlink = true; ifname = "tunl0"; gw = bgp_next_hop; \} accept; \}/);
-  t.regex(conf, /protocol bgp Mesh_10_10_20_4 from bgp_template \{[^}]*neighbor 10\.10\.20\.4 as 64512;\s+direct;\s+passive on;/);
+  t.regex(
+    conf,
+    new RegExp(
+      /if \( net ~ 10\.8\.0\.0\/16 \) then \{ if \( source = RTS_BGP \) then /.source +
+        /\{ onlink = true; ifname = "tunl0"; gw = bgp_next_hop; \} accept; \}/.source,
+    ),
+  );
+  t.regex(
+    conf,
+    /protocol bgp Mesh_10_10_20_4 from bgp_template \{[^}]*neighbor 10\.10\.20\.4 as 64512;\s+direct;\s+passive on;/,
+  );
   t.regex(conf, /protocol bgp Mesh_10_10_20_5 from bgp_template/);
   t.notRegex(conf, /Mesh_10_10_20_3/);
   t.regex(conf, /metric 0;/);
@@ -80,7 +112,9 @@ test('BIRD config for k8s-cp1: mesh peers, blackhole block, onlink/ifname/gw in 
 
 test('mesh: exactly one side of each pair is passive', (t) => {
   const topo = doc000();
-  const all = topo.nodes.flatMap((n) => birdPeers(topo, n.name).map((p) => ({ from: n.ip, to: p.ip, passive: p.passive })));
+  const all = topo.nodes.flatMap((n) =>
+    birdPeers(topo, n.name).map((p) => ({ from: n.ip, to: p.ip, passive: p.passive })),
+  );
   for (const a of all) {
     const b = all.find((x) => x.from === a.to && x.to === a.from)!;
     t.not(a.passive, b.passive);
@@ -95,7 +129,10 @@ test('Never and CrossSubnet modes change only the kernel filter', (t) => {
   t.regex(renderBirdConfig(topo, allocate(topo), 'n1', paths), /if \( net ~ 192\.168\.0\.0\/16 \) then accept;/);
   o.ipPools[0].ipipMode = 'CrossSubnet';
   topo = validateTopology(o, 't');
-  t.regex(renderBirdConfig(topo, allocate(topo), 'n1', paths), /source = RTS_BGP && !\(bgp_next_hop ~ 10\.0\.0\.0\/24\)/);
+  t.regex(
+    renderBirdConfig(topo, allocate(topo), 'n1', paths),
+    /source = RTS_BGP && !\(bgp_next_hop ~ 10\.0\.0\.0\/24\)/,
+  );
 });
 
 test('route reflectors: clients peer only with reflectors', (t) => {
@@ -103,8 +140,17 @@ test('route reflectors: clients peer only with reflectors', (t) => {
   o.nodes.push({ name: 'n3', ip: '10.0.0.12' });
   o.bgp = { nodeToNodeMesh: false, routeReflectors: ['n1'] };
   const topo = validateTopology(o, 't');
-  t.deepEqual(birdPeers(topo, 'n2').map((p) => p.name), ['n1']);
-  t.deepEqual(birdPeers(topo, 'n1').map((p) => [p.name, p.rrClient]), [['n2', true], ['n3', true]]);
+  t.deepEqual(
+    birdPeers(topo, 'n2').map((p) => p.name),
+    ['n1'],
+  );
+  t.deepEqual(
+    birdPeers(topo, 'n1').map((p) => [p.name, p.rrClient]),
+    [
+      ['n2', true],
+      ['n3', true],
+    ],
+  );
 });
 
 test('ARP entries a lab needs: a 50-node mesh overflows the default 1024-entry table, doc 000 does not', async (t) => {

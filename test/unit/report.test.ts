@@ -23,10 +23,30 @@ function doc000Report(): { html: string; pairs: number } {
     const mtu = expectedPathMtu(topo, p.from, p.to, e.encapsulation);
     const failed = i === 3; // one failed pair, to see it in red
     return {
-      from: p.from.ip, to: p.to.ip, fromPod: `default/${p.from.pod}`, toPod: `default/${p.to.pod}`, fromNode: p.from.node, toNode: p.to.node, sameNode: p.sameNode,
-      ok: !failed, status: failed ? 'failed' as const : 'ok' as const, reachable: !failed, encapsulation: e.encapsulation, expected: e.encapsulation,
-      outer: { src: '10.10.20.3', dst: '10.10.20.4' }, ttl: ttl.ttl, ttlExpected: ttl.ttl, ttlWhy: ttl.why, pathMtu: mtu.mtu, mtuExpected: mtu.mtu, mtuWhy: mtu.why,
-      pcap: '/run/calilab/x/captures/k8s-cp1.pcap', evidence: [`k8s-cp1 eth0 Out: IP 10.10.20.3 > 10.10.20.4: IP ${p.from.ip} > ${p.to.ip}: ICMP echo request, id 1, seq 1, length 64 <script>`],
+      from: p.from.ip,
+      to: p.to.ip,
+      fromPod: `default/${p.from.pod}`,
+      toPod: `default/${p.to.pod}`,
+      fromNode: p.from.node,
+      toNode: p.to.node,
+      sameNode: p.sameNode,
+      ok: !failed,
+      status: failed ? ('failed' as const) : ('ok' as const),
+      reachable: !failed,
+      encapsulation: e.encapsulation,
+      expected: e.encapsulation,
+      outer: { src: '10.10.20.3', dst: '10.10.20.4' },
+      ttl: ttl.ttl,
+      ttlExpected: ttl.ttl,
+      ttlWhy: ttl.why,
+      pathMtu: mtu.mtu,
+      mtuExpected: mtu.mtu,
+      mtuWhy: mtu.why,
+      pcap: '/run/calilab/x/captures/k8s-cp1.pcap',
+      evidence: [
+        `k8s-cp1 eth0 Out: IP 10.10.20.3 > 10.10.20.4: IP ${p.from.ip} > ${p.to.ip}: ` +
+          'ICMP echo request, id 1, seq 1, length 64 <script>',
+      ],
       ...(failed ? { error: 'no echo reply' } : {}),
     };
   });
@@ -44,7 +64,16 @@ test('the report is self-contained and escapes what it quotes', (t) => {
 
 test('graph -o svg draws every node, pod and the mesh', (t) => {
   const svg = clusterSvg(doc000());
-  for (const s of ['k8s-cp1', 'k8s-w1', 'k8s-w2', 'pod-a', '10.8.247.196', 'tunl0 10.8.170.64', 'node-to-node mesh, 3 sessions']) t.true(svg.includes(s), s);
+  for (const s of [
+    'k8s-cp1',
+    'k8s-w1',
+    'k8s-w2',
+    'pod-a',
+    '10.8.247.196',
+    'tunl0 10.8.170.64',
+    'node-to-node mesh, 3 sessions',
+  ])
+    t.true(svg.includes(s), s);
   t.is(svg.match(/class="bgp"/g)?.length, 3);
 });
 
@@ -56,8 +85,18 @@ test('Chromium renders the report: screenshot in out/report.png, matrix and pict
   const shot = resolve('out/report.png');
   const profile = mkdtempSync(join(tmpdir(), 'calilab-chromium-'));
   // The flags a closed-network root machine needs (no sandbox as root, no background traffic).
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--window-size=1280,1400'];
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+    '--window-size=1280,1400',
+  ];
   await execa('chromium', [...flags, `--screenshot=${shot}`, `file://${page}`], { timeout: 120000 });
   t.true(statSync(shot).size > 20000, 'a real picture, not a blank page');
   const dom = (await execa('chromium', [...flags, '--dump-dom', `file://${page}`], { timeout: 120000 })).stdout;

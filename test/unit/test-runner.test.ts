@@ -11,5 +11,9 @@ ok 6 - vxlan-doc002 › vxlan`;
 test('a crashed worker is found; its lines (and only its) are removed; assertion failures stay', (t) => {
   t.deepEqual(crashedFiles(TAP), ['test/e2e/soak.test.ts']);
   const rest = withoutFiles(TAP, ['test/e2e/soak.test.ts']);
-  t.deepEqual(rest.split('\n'), ['ok 1 - ipip-3node › routes', 'not ok 2 - ipip-3node › pings', 'ok 6 - vxlan-doc002 › vxlan']);
+  t.deepEqual(rest.split('\n'), [
+    'ok 1 - ipip-3node › routes',
+    'not ok 2 - ipip-3node › pings',
+    'ok 6 - vxlan-doc002 › vxlan',
+  ]);
 });

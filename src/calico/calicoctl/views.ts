@@ -13,7 +13,8 @@ export function boxTable(rows: string[][]): string {
     const left = Math.floor((w - s.length) / 2);
     return ' '.repeat(left) + s + ' '.repeat(w - s.length - left);
   };
-  const line = (r: string[], head: boolean) => '|' + r.map((c, i) => (head ? centre(c, widths[i]) : ` ${c.padEnd(widths[i] - 1)}`)).join('|') + '|';
+  const line = (r: string[], head: boolean) =>
+    '|' + r.map((c, i) => (head ? centre(c, widths[i]) : ` ${c.padEnd(widths[i] - 1)}`)).join('|') + '|';
   return [rule, line(rows[0], true), rule, ...rows.slice(1).map((r) => line(r, false)), rule].join('\n') + '\n';
 }
 
@@ -28,13 +29,23 @@ export interface PeerStatus {
 export function nodeStatus(rec: LabRecord, node: string, sessions: ProtocolRow[]): PeerStatus[] {
   return birdPeers(rec.topology, node).map((p) => {
     const s = sessions.find((x) => x.name === p.protocol);
-    return { peerAddress: p.ip, peerType: p.type, state: s?.state ?? 'down', since: s?.since.split(' ').pop() ?? '', info: s?.info.split(/\s{2,}/)[0] ?? 'BIRD not running' };
+    return {
+      peerAddress: p.ip,
+      peerType: p.type,
+      state: s?.state ?? 'down',
+      since: s?.since.split(' ').pop() ?? '',
+      info: s?.info.split(/\s{2,}/)[0] ?? 'BIRD not running',
+    };
   });
 }
 
 export function renderNodeStatus(alive: boolean, peers: PeerStatus[]): string {
   if (!alive) return 'Calico process is not running.\n';
-  return `Calico process is running.\n\nIPv4 BGP status\n${boxTable([['PEER ADDRESS', 'PEER TYPE', 'STATE', 'SINCE', 'INFO'], ...peers.map((p) => [p.peerAddress, p.peerType, p.state, p.since, p.info])])}\nIPv6 BGP status\nNo IPv6 peers found.\n`;
+  const table = boxTable([
+    ['PEER ADDRESS', 'PEER TYPE', 'STATE', 'SINCE', 'INFO'],
+    ...peers.map((p) => [p.peerAddress, p.peerType, p.state, p.since, p.info]),
+  ]);
+  return `Calico process is running.\n\nIPv4 BGP status\n${table}\nIPv6 BGP status\nNo IPv6 peers found.\n`;
 }
 
 const pct = (n: number, total: number) => `${n} (${Math.round((n / total) * 100)}%)`;
@@ -43,8 +54,16 @@ export function ipamRows(rec: LabRecord, showBlocks: boolean): string[][] {
   const a = rec.plan.allocation;
   const used = (cidr: string) => {
     const c = parseCidr(cidr);
-    const inIt = (ip: string) => { const [x, y, z, w] = ip.split('.').map(Number); const n = ((x << 24) | (y << 16) | (z << 8) | w) >>> 0; return n >= c.network && n < c.network + size(c); };
-    return a.pods.filter((p) => inIt(p.ip)).length + a.nodes.filter((n) => inIt(n.tunnelAddress)).length + a.nodes.filter((n) => n.wireguardAddress && inIt(n.wireguardAddress)).length;
+    const inIt = (ip: string) => {
+      const [x, y, z, w] = ip.split('.').map(Number);
+      const n = ((x << 24) | (y << 16) | (z << 8) | w) >>> 0;
+      return n >= c.network && n < c.network + size(c);
+    };
+    return (
+      a.pods.filter((p) => inIt(p.ip)).length +
+      a.nodes.filter((n) => inIt(n.tunnelAddress)).length +
+      a.nodes.filter((n) => n.wireguardAddress && inIt(n.wireguardAddress)).length
+    );
   };
   const rows = [['GROUPING', 'CIDR', 'IPS TOTAL', 'IPS IN USE', 'IPS FREE']];
   for (const p of rec.topology.ipPools) {
@@ -63,21 +82,42 @@ export function ipamRows(rec: LabRecord, showBlocks: boolean): string[][] {
 }
 
 export function wepRows(rec: LabRecord): string[][] {
-  return [['WORKLOAD', 'NODE', 'NETWORKS', 'INTERFACE'], ...rec.plan.workloads.map((w) => [w.pod, w.node, `${w.ip}/32`, w.interface])];
+  return [
+    ['WORKLOAD', 'NODE', 'NETWORKS', 'INTERFACE'],
+    ...rec.plan.workloads.map((w) => [w.pod, w.node, `${w.ip}/32`, w.interface]),
+  ];
 }
 
 export function nodeRows(rec: LabRecord, wide: boolean): string[][] {
   if (!wide) return [['NAME'], ...rec.plan.nodes.map((n) => [n.name])];
-  return [['NAME', 'ASN', 'IPV4', 'IPV6'], ...rec.plan.nodes.map((n) => [n.name, `(${rec.topology.bgp.asNumber})`, `${n.ip}/${n.subnet.split('/')[1]}`, ''])];
+  return [
+    ['NAME', 'ASN', 'IPV4', 'IPV6'],
+    ...rec.plan.nodes.map((n) => [n.name, `(${rec.topology.bgp.asNumber})`, `${n.ip}/${n.subnet.split('/')[1]}`, '']),
+  ];
 }
 
 export function bgpPeerRows(rec: LabRecord): string[][] {
-  return [['NAME', 'PEERIP', 'NODE', 'ASN'], ...rec.topology.bgp.peers.map((p) => [p.name, p.ip, '(global)', String(p.asNumber)])];
+  return [
+    ['NAME', 'PEERIP', 'NODE', 'ASN'],
+    ...rec.topology.bgp.peers.map((p) => [p.name, p.ip, '(global)', String(p.asNumber)]),
+  ];
 }
 
 export function ippoolRows(rec: LabRecord, wide: boolean): string[][] {
   const pools = rec.topology.ipPools;
   return wide
-    ? [['NAME', 'CIDR', 'NAT', 'IPIPMODE', 'VXLANMODE', 'DISABLED', 'DISABLEBGPEXPORT', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, String(p.natOutgoing), p.ipipMode, p.vxlanMode, String(p.disabled), 'false', 'all()'])]
+    ? [
+        ['NAME', 'CIDR', 'NAT', 'IPIPMODE', 'VXLANMODE', 'DISABLED', 'DISABLEBGPEXPORT', 'SELECTOR'],
+        ...pools.map((p) => [
+          p.name,
+          p.cidr,
+          String(p.natOutgoing),
+          p.ipipMode,
+          p.vxlanMode,
+          String(p.disabled),
+          'false',
+          'all()',
+        ]),
+      ]
     : [['NAME', 'CIDR', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, 'all()'])];
 }

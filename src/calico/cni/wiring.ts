@@ -29,7 +29,11 @@ export function caliName(namespace: string, pod: string): string {
 }
 
 /** One pod's namespace, veth, addresses, routes and sysctls, and its workload endpoint. */
-export function wireWorkload(lab: string, p: PodAllocation, mtu: number): { objects: KernelObjects; endpoint: WorkloadEndpoint } {
+export function wireWorkload(
+  lab: string,
+  p: PodAllocation,
+  mtu: number,
+): { objects: KernelObjects; endpoint: WorkloadEndpoint } {
   const ns = podNs(lab, p.namespace, p.name);
   const node = nodeNs(lab, p.node);
   const cali = caliName(p.namespace, p.name);
@@ -37,7 +41,12 @@ export function wireWorkload(lab: string, p: PodAllocation, mtu: number): { obje
     namespaces: [{ name: ns, role: 'pod', of: `${p.namespace}/${p.name}` }],
     links: [],
     ports: [],
-    veths: [[{ ns: node, name: cali, mtu, mac: CALI_MAC }, { ns, name: 'eth0', mtu }]],
+    veths: [
+      [
+        { ns: node, name: cali, mtu, mac: CALI_MAC },
+        { ns, name: 'eth0', mtu },
+      ],
+    ],
     addresses: [{ ns, dev: 'eth0', cidr: `${p.ip}/32` }],
     routes: [
       { ns, dst: `${POD_GATEWAY}/32`, dev: 'eth0', scope: 'link' },
@@ -50,6 +59,15 @@ export function wireWorkload(lab: string, p: PodAllocation, mtu: number): { obje
       { ns: node, key: `net.ipv4.conf.${cali}.forwarding`, value: '1' },
     ],
   };
-  const endpoint = { namespace: p.namespace, pod: p.name, node: p.node, ip: p.ip, interface: cali, netns: ns, nodeNetns: node, mtu };
+  const endpoint = {
+    namespace: p.namespace,
+    pod: p.name,
+    node: p.node,
+    ip: p.ip,
+    interface: cali,
+    netns: ns,
+    nodeNetns: node,
+    mtu,
+  };
   return { objects, endpoint };
 }

@@ -32,7 +32,15 @@ export interface BirdPeer {
 }
 
 /** Short timers keep a lab converging in seconds (Calico's: connect delay 2, retry 5). */
-export const BIRD_TIMERS = { connectDelay: 1, connectRetry: 2, errorWait: [1, 5], hold: 9, keepalive: 3, scan: 2, gracefulRestart: 5 } as const;
+export const BIRD_TIMERS = {
+  connectDelay: 1,
+  connectRetry: 2,
+  errorWait: [1, 5],
+  hold: 9,
+  keepalive: 3,
+  scan: 2,
+  gracefulRestart: 5,
+} as const;
 
 /** Large generated clusters (the scale benchmark) share a few CPUs among dozens of BIRDs: a
  *  3 s keepalive / 9 s hold makes sessions flap there before they converge, so they get
@@ -45,7 +53,12 @@ export function birdTimers(topo: Topology) {
 /** Where a node's BIRD keeps its config, control socket, pid file and log. */
 export function birdPaths(stateDir: string, node: string): BirdPaths {
   const dir = join(stateDir, 'bird');
-  return { config: join(dir, `${node}.conf`), socket: join(dir, `${node}.ctl`), pidFile: join(dir, `${node}.pid`), log: join(dir, `${node}.log`) };
+  return {
+    config: join(dir, `${node}.conf`),
+    socket: join(dir, `${node}.ctl`),
+    pidFile: join(dir, `${node}.pid`),
+    log: join(dir, `${node}.log`),
+  };
 }
 
 const protoName = (prefix: string, ip: string) => `${prefix}_${ip.replaceAll('.', '_')}`;
@@ -63,15 +76,42 @@ export function birdPeers(topo: Topology, nodeName: string): BirdPeer[] {
     if (topo.bgp.nodeToNodeMesh) {
       // One side of each pair listens: the mesh is unidirectional, as in Calico.
       const passive = parseIp(other.ip) > parseIp(me.ip);
-      peers.push({ protocol: protoName('Mesh', other.ip), ip: other.ip, asNumber: topo.bgp.asNumber, type: 'node-to-node mesh', direct, passive, rrClient: false, name: other.name });
+      peers.push({
+        protocol: protoName('Mesh', other.ip),
+        ip: other.ip,
+        asNumber: topo.bgp.asNumber,
+        type: 'node-to-node mesh',
+        direct,
+        passive,
+        rrClient: false,
+        name: other.name,
+      });
     } else if (iAmRr || rrs.has(other.name)) {
       const rrClient = iAmRr && !rrs.has(other.name);
       const passive = iAmRr && (rrClient || parseIp(other.ip) > parseIp(me.ip));
-      peers.push({ protocol: protoName('Node', other.ip), ip: other.ip, asNumber: topo.bgp.asNumber, type: 'node specific', direct, passive, rrClient, name: other.name });
+      peers.push({
+        protocol: protoName('Node', other.ip),
+        ip: other.ip,
+        asNumber: topo.bgp.asNumber,
+        type: 'node specific',
+        direct,
+        passive,
+        rrClient,
+        name: other.name,
+      });
     }
   }
   for (const p of topo.bgp.peers) {
-    peers.push({ protocol: protoName('Global', p.ip), ip: p.ip, asNumber: p.asNumber, type: 'global', direct: subnetOf(topo, p.ip) === mySubnet, passive: false, rrClient: false, name: p.name });
+    peers.push({
+      protocol: protoName('Global', p.ip),
+      ip: p.ip,
+      asNumber: p.asNumber,
+      type: 'global',
+      direct: subnetOf(topo, p.ip) === mySubnet,
+      passive: false,
+      rrClient: false,
+      name: p.name,
+    });
   }
   return peers;
 }
@@ -86,7 +126,8 @@ function poolKernelRule(pool: IPPool, localSubnet: string): string {
     return `  if ( net ~ ${pool.cidr} ) then { if ( source = RTS_BGP ) then { ${tunnel} } accept; }`;
   }
   if (pool.ipipMode === 'CrossSubnet') {
-    return `  if ( net ~ ${pool.cidr} ) then { if ( source = RTS_BGP && !(bgp_next_hop ~ ${localSubnet}) ) then { ${tunnel} } accept; }`;
+    const remote = `!(bgp_next_hop ~ ${localSubnet})`;
+    return `  if ( net ~ ${pool.cidr} ) then { if ( source = RTS_BGP && ${remote} ) then { ${tunnel} } accept; }`;
   }
   return `  if ( net ~ ${pool.cidr} ) then accept;`;
 }
@@ -216,7 +257,8 @@ export function renderBirdConfig(topo: Topology, alloc: Allocation, nodeName: st
     '',
     ...templateLines(t, me.ip, topo.bgp.asNumber),
   ];
-  if (topo.bgp.routeReflectors.includes(nodeName)) lines.splice(2, 0, `# Route reflector, cluster id ${topo.bgp.clusterId}.`);
+  if (topo.bgp.routeReflectors.includes(nodeName))
+    lines.splice(2, 0, `# Route reflector, cluster id ${topo.bgp.clusterId}.`);
   for (const p of birdPeers(topo, nodeName)) lines.push(...peerLines(topo, nodeName, p));
   return lines.join('\n') + '\n';
 }

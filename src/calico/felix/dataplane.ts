@@ -8,7 +8,6 @@ import type { Allocation } from '../ipam/ipam.ts';
 import type { Topology } from '../../topology/types.ts';
 import { FELIX_PROTO, VXLAN, WIREGUARD } from './encap.ts';
 
-
 export interface VxlanPeer {
   node: string;
   nodeIp: string;
@@ -42,11 +41,17 @@ export function felixPlan(topo: Topology, alloc: Allocation, netnsOf: (node: str
     const fn: FelixNode = { node: n.name, netns: netnsOf(n.name) };
     if (vxPool) {
       fn.vxlan = {
-        mtu: topo.underlay.mtu - VXLAN.overhead, mac: vtepMac(n.name), address: a.tunnelAddress, local: n.ip,
+        mtu: topo.underlay.mtu - VXLAN.overhead,
+        mac: vtepMac(n.name),
+        address: a.tunnelAddress,
+        local: n.ip,
         peers: others.map((o) => {
           const oa = alloc.nodes.find((x) => x.node === o.name)!;
           return {
-            node: o.name, nodeIp: o.ip, vtepIp: oa.tunnelAddress, vtepMac: vtepMac(o.name),
+            node: o.name,
+            nodeIp: o.ip,
+            vtepIp: oa.tunnelAddress,
+            vtepMac: vtepMac(o.name),
             blocks: oa.blocks.filter((b) => b.pool === vxPool.name).map((b) => b.cidr),
             direct: vxPool.vxlanMode === 'CrossSubnet' && subnetOf(topo, o.ip) === subnetOf(topo, n.ip),
           };
@@ -55,11 +60,16 @@ export function felixPlan(topo: Topology, alloc: Allocation, netnsOf: (node: str
     }
     if (topo.wireguard) {
       fn.wireguard = {
-        mtu: topo.underlay.mtu - WIREGUARD.overhead, address: a.wireguardAddress!,
+        mtu: topo.underlay.mtu - WIREGUARD.overhead,
+        address: a.wireguardAddress!,
         peers: others.map((o) => {
           const oa = alloc.nodes.find((x) => x.node === o.name)!;
           const pods = alloc.pods.filter((p) => p.node === o.name).map((p) => `${p.ip}/32`);
-          return { node: o.name, endpoint: `${o.ip}:${WIREGUARD.port}`, allowedIps: [...oa.blocks.map((b) => b.cidr), ...pods] };
+          return {
+            node: o.name,
+            endpoint: `${o.ip}:${WIREGUARD.port}`,
+            allowedIps: [...oa.blocks.map((b) => b.cidr), ...pods],
+          };
         }),
       };
     }
@@ -85,7 +95,8 @@ export function felixCreate(f: FelixNode): string[] {
   if (f.vxlan) {
     const v = f.vxlan;
     lines.push(
-      `link add name ${VXLAN.dev} type vxlan id ${VXLAN.vni} local ${v.local} dev eth0 dstport ${VXLAN.port} nolearning`,
+      `link add name ${VXLAN.dev} type vxlan id ${VXLAN.vni} local ${v.local} dev eth0 ` +
+        `dstport ${VXLAN.port} nolearning`,
       `link set dev ${VXLAN.dev} address ${v.mac} mtu ${v.mtu} up`,
       `address add ${v.address}/32 dev ${VXLAN.dev}`,
     );
@@ -94,27 +105,33 @@ export function felixCreate(f: FelixNode): string[] {
         for (const b of p.blocks) lines.push(`route replace ${b} via ${p.nodeIp} dev eth0 proto ${FELIX_PROTO}`);
       } else {
         lines.push(`neigh replace ${p.vtepIp} lladdr ${p.vtepMac} dev ${VXLAN.dev} nud permanent`);
-        for (const b of p.blocks) lines.push(`route replace ${b} via ${p.vtepIp} dev ${VXLAN.dev} proto ${FELIX_PROTO} onlink`);
+        for (const b of p.blocks)
+          lines.push(`route replace ${b} via ${p.vtepIp} dev ${VXLAN.dev} proto ${FELIX_PROTO} onlink`);
       }
     }
   }
   if (f.wireguard) {
     const w = f.wireguard;
+    const mark = `${WIREGUARD.fwmark}/${WIREGUARD.fwmark}`;
     lines.push(
       `link add name ${WIREGUARD.dev} type wireguard`,
       `link set dev ${WIREGUARD.dev} mtu ${w.mtu} up`,
       `address add ${w.address}/32 dev ${WIREGUARD.dev}`,
       // Everything not already encrypted (unmarked) consults table 1 first: remote pods go to wireguard.cali.
-      `rule add not fwmark ${WIREGUARD.fwmark}/${WIREGUARD.fwmark} table ${WIREGUARD.table} priority ${WIREGUARD.rulePriority}`,
+      `rule add not fwmark ${mark} table ${WIREGUARD.table} priority ${WIREGUARD.rulePriority}`,
     );
-    for (const p of w.peers) for (const ip of p.allowedIps) lines.push(`route add ${ip} dev ${WIREGUARD.dev} scope link table ${WIREGUARD.table}`);
+    for (const p of w.peers)
+      for (const ip of p.allowedIps)
+        lines.push(`route add ${ip} dev ${WIREGUARD.dev} scope link table ${WIREGUARD.table}`);
   }
   return lines;
 }
 
 /** bridge(8) batch lines: where each remote VTEP MAC lives. */
 export function felixFdb(f: FelixNode): string[] {
-  return (f.vxlan?.peers ?? []).filter((p) => !p.direct).map((p) => `fdb replace ${p.vtepMac} dev ${VXLAN.dev} dst ${p.nodeIp} self permanent`);
+  return (f.vxlan?.peers ?? [])
+    .filter((p) => !p.direct)
+    .map((p) => `fdb replace ${p.vtepMac} dev ${VXLAN.dev} dst ${p.nodeIp} self permanent`);
 }
 
 /** nft(8) script: always replaces calilab's table, so switching natOutgoing off removes the rule. */
@@ -127,7 +144,8 @@ export function felixNft(f: FelixNode): string {
       `  set all-ipam-pools { type ipv4_addr; flags interval; elements = { ${f.natOutgoing.allPools.join(', ')} } }`,
       '  chain nat-postrouting {',
       '    type nat hook postrouting priority srcnat; policy accept;',
-      '    ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random comment "cali:flqWnvo8yq4ULQLa"',
+      '    ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random ' +
+        'comment "cali:flqWnvo8yq4ULQLa"',
       '  }',
       '}',
     );
@@ -136,8 +154,23 @@ export function felixNft(f: FelixNode): string {
 }
 
 /** wg(8) setconf text; the private key comes from the lab's state directory, never the plan. */
-export function wireguardConf(privateKey: string, peers: { publicKey: string; endpoint: string; allowedIps: string[] }[]): string {
-  const lines = ['[Interface]', `PrivateKey = ${privateKey}`, `ListenPort = ${WIREGUARD.port}`, `FwMark = ${WIREGUARD.fwmark}`];
-  for (const p of peers) lines.push('', '[Peer]', `PublicKey = ${p.publicKey}`, `AllowedIPs = ${p.allowedIps.join(', ')}`, `Endpoint = ${p.endpoint}`);
+export function wireguardConf(
+  privateKey: string,
+  peers: { publicKey: string; endpoint: string; allowedIps: string[] }[],
+): string {
+  const lines = [
+    '[Interface]',
+    `PrivateKey = ${privateKey}`,
+    `ListenPort = ${WIREGUARD.port}`,
+    `FwMark = ${WIREGUARD.fwmark}`,
+  ];
+  for (const p of peers)
+    lines.push(
+      '',
+      '[Peer]',
+      `PublicKey = ${p.publicKey}`,
+      `AllowedIPs = ${p.allowedIps.join(', ')}`,
+      `Endpoint = ${p.endpoint}`,
+    );
   return lines.join('\n') + '\n';
 }

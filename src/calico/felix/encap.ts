@@ -7,11 +7,20 @@ export type Tunnel = 'ipip' | 'vxlan' | 'wireguard';
 
 /** Bytes each encapsulation adds, and the device Calico sends it through. */
 export const ENCAP_OVERHEAD: Record<Tunnel, number> = { ipip: 20, vxlan: 50, wireguard: 60 };
-export const TUNNEL_DEVICE: Record<Tunnel, string> = { ipip: 'tunl0', vxlan: 'vxlan.calico', wireguard: 'wireguard.cali' };
+export const TUNNEL_DEVICE: Record<Tunnel, string> = {
+  ipip: 'tunl0',
+  vxlan: 'vxlan.calico',
+  wireguard: 'wireguard.cali',
+};
 
 export const VXLAN = { dev: 'vxlan.calico', vni: 4096, port: 4789, overhead: ENCAP_OVERHEAD.vxlan } as const;
 export const WIREGUARD = {
-  dev: 'wireguard.cali', port: 51820, fwmark: '0x100000', table: 1, rulePriority: 99, overhead: ENCAP_OVERHEAD.wireguard,
+  dev: 'wireguard.cali',
+  port: 51820,
+  fwmark: '0x100000',
+  table: 1,
+  rulePriority: 99,
+  overhead: ENCAP_OVERHEAD.wireguard,
 } as const;
 /** Felix's route protocol number: its routes show `proto 80`, BIRD's `proto bird`. */
 export const FELIX_PROTO = 80;

@@ -74,7 +74,9 @@ class Affinities {
       }
     }
     const message = `no free block left in the enabled IPPools for node ${node}`;
-    throw new TopologyError(this.topo.file, [{ field: fieldHint, message, fix: 'add a larger pool or reduce the number of pods' }]);
+    throw new TopologyError(this.topo.file, [
+      { field: fieldHint, message, fix: 'add a larger pool or reduce the number of pods' },
+    ]);
   }
 
   /** A pinned pod address outside its node's blocks claims its block, unless pinned or owned. */
@@ -86,8 +88,16 @@ class Affinities {
     const net = (ip - ((ip - parseCidr(pool.cidr).network) % 2 ** (32 - pool.blockSize))) >>> 0;
     const owner = this.claimed.get(net);
     if (node.blocks.length || owner) {
-      const where = owner ? `block ${formatIp(net)}/${pool.blockSize} belongs to node ${owner}` : `node ${p.node} pins blocks ${node.blocks.join(', ')}`;
-      throw new TopologyError(this.topo.file, [{ field: `pods[${i}].ip`, message: `${p.ip} is outside node ${p.node}'s blocks (${where})`, fix: `pick an address in ${p.node}'s blocks, pin that block to ${p.node}, or omit ip` }]);
+      const where = owner
+        ? `block ${formatIp(net)}/${pool.blockSize} belongs to node ${owner}`
+        : `node ${p.node} pins blocks ${node.blocks.join(', ')}`;
+      throw new TopologyError(this.topo.file, [
+        {
+          field: `pods[${i}].ip`,
+          message: `${p.ip} is outside node ${p.node}'s blocks (${where})`,
+          fix: `pick an address in ${p.node}'s blocks, pin that block to ${p.node}, or omit ip`,
+        },
+      ]);
     }
     this.claim(p.node, { network: net, prefix: pool.blockSize });
   }
@@ -121,7 +131,13 @@ export function allocate(topo: Topology): Allocation {
     const ip = parseIp(p.ip);
     const b = nodeBlocks.get(p.node)!.find((bs) => contains(bs.cidr, ip))!;
     if (b.used.has(ip)) {
-      throw new TopologyError(file, [{ field: `pods[${i}].ip`, message: `${p.ip} is node ${p.node}'s tunnel address`, fix: 'pick another address or omit ip' }]);
+      throw new TopologyError(file, [
+        {
+          field: `pods[${i}].ip`,
+          message: `${p.ip} is node ${p.node}'s tunnel address`,
+          fix: 'pick another address or omit ip',
+        },
+      ]);
     }
     b.used.add(ip);
     podIndex.set(i, { namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, block: formatCidr(b.cidr) });

@@ -12,23 +12,31 @@ import { progress } from '../output.ts';
 
 /** The kinds `patch` can change, in the spellings calicoctl accepts. */
 const PATCH_KINDS = {
-  ippool: 'ippool', ippools: 'ippool',
-  felixconfiguration: 'felixconfiguration', felixconfigurations: 'felixconfiguration',
+  ippool: 'ippool',
+  ippools: 'ippool',
+  felixconfiguration: 'felixconfiguration',
+  felixconfigurations: 'felixconfiguration',
 } as const;
 
 function registerPatch(program: Command): void {
-  program.command('patch')
+  program
+    .command('patch')
     .addArgument(aliasedChoice('<kind>', 'ippool | felixconfiguration', PATCH_KINDS))
     .argument('<name>', 'the pool name, or default')
     .requiredOption('-p, --patch <json>', `calicoctl-style patch, e.g. '{"spec":{"ipipMode":"CrossSubnet"}}'`)
     .addOption(labOption())
-    .description('change a running lab in place: ' +
-      'IPPool ipipMode/vxlanMode/natOutgoing/disabled, FelixConfiguration wireguardEnabled')
-    .addHelpText('after', `
+    .description(
+      'change a running lab in place: ' +
+        'IPPool ipipMode/vxlanMode/natOutgoing/disabled, FelixConfiguration wireguardEnabled',
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   calilab patch ippool default-ipv4-ippool -p '{"spec":{"ipipMode":"Never"}}'
   calilab patch ippool default-ipv4-ippool -p '{"spec":{"ipipMode":"CrossSubnet"}}'
-  calilab patch felixconfiguration default -p '{"spec":{"wireguardEnabled":true}}'`)
+  calilab patch felixconfiguration default -p '{"spec":{"wireguardEnabled":true}}'`,
+    )
     .action(async (kind, name, o) => {
       requireRoot('calilab patch');
       const rec = resolveLab(o.lab);
@@ -39,15 +47,19 @@ Examples:
 
 function registerPod(program: Command): void {
   const pod = program.command('pod').description('pod churn on a running lab, as the CNI plugin does it');
-  pod.command('add')
+  pod
+    .command('add')
     .argument('<name>', 'pod name')
     .requiredOption('--node <node>', 'node to schedule it on')
     .option('--ip <ip>', "address (default: the next free one in the node's blocks, or a new block)")
     .option('-n, --namespace <ns>', 'Kubernetes namespace', 'default')
     .addOption(labOption())
     .description('add a pod: allocate, wire eth0 and the cali veth, announce a new block over BGP if one was claimed')
-    .addHelpText('after', '\nExample:\n  sudo calilab pod add web-9 --node k8s-w1\n' +
-      '  sudo calilab pod add web-10 --node k8s-w2 --ip 10.8.94.100')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sudo calilab pod add web-9 --node k8s-w1\n' +
+        '  sudo calilab pod add web-10 --node k8s-w2 --ip 10.8.94.100',
+    )
     .action(async (name, o) => {
       requireRoot('calilab pod add');
       const rec = resolveLab(o.lab);
@@ -56,7 +68,8 @@ function registerPod(program: Command): void {
       const block = newBlock ? `; new block ${newBlock} announced` : '';
       progress(`pod ${o.namespace}/${name} ${w.ip} on ${w.node} via ${w.interface}${block}`, ms);
     });
-  pod.command('del')
+  pod
+    .command('del')
     .argument('<name>', 'pod name')
     .option('-n, --namespace <ns>', 'Kubernetes namespace', 'default')
     .addOption(labOption())
@@ -70,7 +83,8 @@ function registerPod(program: Command): void {
 }
 
 function registerFailures(program: Command): void {
-  program.command('stop-bird')
+  program
+    .command('stop-bird')
     .argument('<node>', 'node whose BIRD to stop')
     .addOption(labOption())
     .description("stop a node's BIRD: its peers withdraw its blocks")
@@ -79,7 +93,8 @@ function registerFailures(program: Command): void {
       await stopBird(resolveLab(o.lab), node);
     });
 
-  program.command('start-bird')
+  program
+    .command('start-bird')
     .argument('<node>', 'node whose BIRD to start again')
     .addOption(labOption())
     .description("start a node's BIRD again and wait for its sessions")
@@ -90,7 +105,8 @@ function registerFailures(program: Command): void {
       progress(`BIRD on ${node} up, converged`, Date.now() - t);
     });
 
-  program.command('link')
+  program
+    .command('link')
     .argument('<node>', 'node whose underlay link to change')
     .addArgument(new Argument('<state>', 'down | up').choices(['down', 'up']))
     .addOption(labOption())

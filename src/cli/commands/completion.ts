@@ -105,7 +105,8 @@ complete -F _calilab calilab
 }
 
 export function register(program: Command): void {
-  program.command('completion')
+  program
+    .command('completion')
     .addArgument(new Argument('<shell>', 'bash | zsh').choices(['bash', 'zsh']))
     .description('print a shell completion script: source <(calilab completion bash)')
     // Written when asked, from the finished program: every command is registered by then.

@@ -18,15 +18,22 @@ function docNumber(value: string): Golden['doc'] {
 }
 
 export function register(program: Command): void {
-  program.command('doc')
-    .argument('<file-or-number>', 'a source document (e.g. ../shared/docs/004_….txt) or its number (000-004)',
-      docNumber)
+  program
+    .command('doc')
+    .argument(
+      '<file-or-number>',
+      'a source document (e.g. ../shared/docs/004_….txt) or its number (000-004)',
+      docNumber,
+    )
     .option('--keep', "leave the document's lab up afterwards")
     .option('--json', 'print the comparisons as JSON')
-    .description("follow a document on its lab: each capture it shows beside calilab's live output, " +
-      'marked match / differs')
-    .addHelpText('after', '\nExample:\n  sudo calilab doc 004\n' +
-      '  sudo calilab doc ../shared/docs/003_044173d9e280949f.txt --keep')
+    .description(
+      "follow a document on its lab: each capture it shows beside calilab's live output, " + 'marked match / differs',
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  sudo calilab doc 004\n' + '  sudo calilab doc ../shared/docs/003_044173d9e280949f.txt --keep',
+    )
     .action(async (doc, o) => {
       requireRoot('calilab doc');
       const topo = loadTopology(DOC_TOPOLOGY[doc]);

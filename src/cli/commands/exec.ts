@@ -7,7 +7,8 @@ import { resolveTarget } from '../../lab/targets.ts';
 import { labOption } from '../options.ts';
 
 export function register(program: Command): void {
-  program.command('exec')
+  program
+    .command('exec')
     .argument('<target>', 'node, pod (name, namespace/name or IP), router or outside host')
     .argument('<cmd...>', 'command and arguments (after --)')
     .addOption(labOption())

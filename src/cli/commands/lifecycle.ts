@@ -48,7 +48,8 @@ async function upVerifyDown(topo: Topology, o: RunOptions): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program.command('up')
+  program
+    .command('up')
     .argument('<file>', 'topology YAML file')
     .option('--dry-run', 'print the plan (ip batches, sysctls, BIRD configs) and change nothing')
     .description('build the lab and wait until BGP has converged')
@@ -60,7 +61,8 @@ export function register(program: Command): void {
       note(`lab ${topo.name} is up in ${s} s; try \`calilab status\`, \`calilab down ${topo.name}\``);
     });
 
-  program.command('down')
+  program
+    .command('down')
     .argument('[name]', 'lab name (default: the only running lab)')
     .option('--all', 'every lab calilab has state for')
     .description('remove every namespace, process and file of a lab (idempotent)')
@@ -69,7 +71,8 @@ export function register(program: Command): void {
       await downAll(o.all ? listLabs() : [name ?? resolveLab().lab]);
     });
 
-  program.command('clean')
+  program
+    .command('clean')
     .description('remove every lab calilab has state for (like mn -c, but only what calilab recorded)')
     .action(async () => {
       requireRoot('calilab clean');
@@ -78,7 +81,8 @@ export function register(program: Command): void {
       if (!labs.length) note('no lab state found; nothing to clean');
     });
 
-  program.command('run')
+  program
+    .command('run')
     .argument('<file>', 'topology YAML file')
     .option('--verify', 'ping every ordered pod pair')
     .option('--json', 'print the report as JSON')

@@ -18,15 +18,19 @@ import { renderMtu, renderVerify } from '../render.ts';
 import { writeHtml } from '../session.ts';
 
 function registerVerify(program: Command): void {
-  program.command('verify')
+  program
+    .command('verify')
     .argument('[name]', 'lab name (default: the only running lab)')
     .option('--json', 'print the report as JSON')
     .option('--pcap-dir <dir>', 'write the pcaps here (default: the lab state directory)')
     .option('--html <file>', 'also write a self-contained report page (picture, pair matrix, packets)')
     .description('ping every ordered pod pair while capturing; judge each pair from the packets')
-    .addHelpText('after', '\nExamples:\n' +
-      "  sudo calilab verify --json | jq '.pairs[] | {from, to, encapsulation, ttl, pathMtu}'\n" +
-      '  sudo calilab verify --html out/report.html')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        "  sudo calilab verify --json | jq '.pairs[] | {from, to, encapsulation, ttl, pathMtu}'\n" +
+        '  sudo calilab verify --html out/report.html',
+    )
     .action(async (name, o) => {
       requireRoot('calilab verify');
       const rec = resolveLab(name);
@@ -40,7 +44,8 @@ function registerVerify(program: Command): void {
 }
 
 function registerPing(program: Command): void {
-  program.command('ping')
+  program
+    .command('ping')
     .argument('<from>', 'source pod')
     .argument('<to>', 'destination pod, node or IP address')
     .option('-c, --count <n>', 'echo requests', positive(true), 3)
@@ -57,7 +62,8 @@ function registerPing(program: Command): void {
 }
 
 function registerTrace(program: Command): void {
-  program.command('trace')
+  program
+    .command('trace')
     .argument('<src>', 'source pod')
     .argument('<dst>', 'destination pod, node or IP address')
     .option('--json', 'print the hops as JSON')
@@ -83,7 +89,8 @@ function registerTrace(program: Command): void {
 }
 
 function registerMtu(program: Command): void {
-  program.command('mtu')
+  program
+    .command('mtu')
     .argument('<src>', 'source pod')
     .argument('<dst>', 'destination pod or IP address')
     .addOption(labOption())
@@ -102,7 +109,8 @@ function registerMtu(program: Command): void {
 }
 
 function registerCapture(program: Command): void {
-  program.command('capture')
+  program
+    .command('capture')
     .argument('<target>', 'NODE|POD[:IFACE] (default interface: any)')
     .requiredOption('-w, --write <file>', 'pcap file to write (classic pcap: tcpdump -r and Wireshark open it)')
     .option('--filter <bpf>', 'BPF filter (default: pod traffic and Calico tunnels)')

@@ -2,7 +2,14 @@
 // of a lab or topology file.
 import { Argument, type Command } from '@commander-js/extra-typings';
 import {
-  bgpPeerRows, boxTable, ipamRows, ippoolRows, nodeRows, nodeStatus, renderNodeStatus, wepRows,
+  bgpPeerRows,
+  boxTable,
+  ipamRows,
+  ippoolRows,
+  nodeRows,
+  nodeStatus,
+  renderNodeStatus,
+  wepRows,
 } from '../../calico/calicoctl/views.ts';
 import { bgpSessions } from '../../kernel/bird-socket.ts';
 import { LabStateError, resolveLab, type LabRecord } from '../../lab/state.ts';
@@ -15,10 +22,16 @@ import { renderStatus, statusData } from '../render.ts';
 
 /** calicoctl's names for the kinds `get` shows, singular, plural and long, each to one canonical kind. */
 const GET_KINDS = {
-  ippool: 'ippool', ippools: 'ippool',
-  wep: 'wep', weps: 'wep', workloadendpoint: 'wep', workloadendpoints: 'wep',
-  node: 'nodes', nodes: 'nodes',
-  bgppeer: 'bgppeers', bgppeers: 'bgppeers',
+  ippool: 'ippool',
+  ippools: 'ippool',
+  wep: 'wep',
+  weps: 'wep',
+  workloadendpoint: 'wep',
+  workloadendpoints: 'wep',
+  node: 'nodes',
+  nodes: 'nodes',
+  bgppeer: 'bgppeers',
+  bgppeers: 'bgppeers',
 } as const;
 type GetKind = (typeof GET_KINDS)[keyof typeof GET_KINDS];
 
@@ -33,7 +46,8 @@ function getView(rec: LabRecord, kind: GetKind, wide: boolean): { data: unknown;
 }
 
 function registerStatus(program: Command): void {
-  program.command('status')
+  program
+    .command('status')
     .argument('[name]', 'lab name (default: the only running lab)')
     .option('--json', 'print as JSON')
     .description('nodes, pods and BGP sessions of a running lab')
@@ -45,7 +59,8 @@ function registerStatus(program: Command): void {
 }
 
 function registerGet(program: Command): void {
-  program.command('get')
+  program
+    .command('get')
     .addArgument(aliasedChoice('<kind>', 'ippool | wep (workloadendpoint) | nodes | bgppeers', GET_KINDS))
     .addOption(outputOption(['wide', 'json', 'yaml'], 'wide | json | yaml').default(''))
     .addOption(labOption())
@@ -58,7 +73,8 @@ function registerGet(program: Command): void {
 
 function registerNode(program: Command): void {
   const node = program.command('node').description('calicoctl node …');
-  node.command('status')
+  node
+    .command('status')
     .argument('[node]', 'node (default: the first)')
     .addOption(outputOption(['json', 'yaml'], 'json | yaml'))
     .addOption(labOption())
@@ -76,7 +92,8 @@ function registerNode(program: Command): void {
 }
 
 function registerIpam(program: Command): void {
-  program.command('ipam')
+  program
+    .command('ipam')
     .addArgument(new Argument('<action>', 'show').choices(['show']))
     .option('--show-blocks', 'one row per block')
     .addOption(outputOption(['json', 'yaml'], 'json | yaml'))
@@ -90,7 +107,8 @@ function registerIpam(program: Command): void {
 }
 
 function registerGraph(program: Command): void {
-  program.command('graph')
+  program
+    .command('graph')
     .argument('[file-or-lab]', 'topology file, or a running lab (default: the only running lab)')
     .addOption(outputOption(['mermaid', 'dot', 'svg'], 'mermaid | dot | svg').default('mermaid'))
     .description('draw nodes, subnets, router, pods and BGP sessions (Mermaid or Graphviz dot)')

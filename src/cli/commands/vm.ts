@@ -5,7 +5,8 @@ import { positive } from '../options.ts';
 import { note } from '../output.ts';
 
 export function register(program: Command): void {
-  program.command('vm')
+  program
+    .command('vm')
     .argument('<cmd...>', 'command and arguments (after --)')
     .option('--kvm', 'use KVM instead of TCG software emulation')
     .option('--memory <MiB>', 'guest memory', positive(true), 3072)

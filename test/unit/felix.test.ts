@@ -1,0 +1,309 @@
+// Felix's renderers: what calilab programs besides BIRD's routes (VXLAN device, static ARP/FDB
+// and onlink routes, WireGuard device, rule, table and wg config, the natOutgoing nft table), as
+// the exact ip/bridge/nft/wg text the kernel layer applies, and the encapsulation helpers.
+import test from 'ava';
+import {
+  felixCleanup,
+  felixCreate,
+  felixFdb,
+  felixNft,
+  felixPlan,
+  vtepMac,
+  wireguardConf,
+  type FelixNode,
+} from '../../src/calico/felix/dataplane.ts';
+import { clusterEncapsulation, ipipDevice, tunnelMtu, usesVxlan } from '../../src/calico/felix/encap.ts';
+import { allocate } from '../../src/calico/ipam/ipam.ts';
+import { buildPlan } from '../../src/plan/plan.ts';
+import { loadTopology } from '../../src/topology/load.ts';
+import type { Topology } from '../../src/topology/types.ts';
+import { validateTopology } from '../../src/topology/validate.ts';
+import { doc000, minimal } from './helpers.ts';
+
+function edited(topo: Topology, fn: (raw: Record<string, any>) => void): Topology {
+  const raw = JSON.parse(JSON.stringify(topo));
+  delete raw.file;
+  fn(raw);
+  return validateTopology(raw, 'edited.yaml');
+}
+const felixOf = (topo: Topology, node: string) => buildPlan(topo).felix.find((f) => f.node === node)!;
+const kans = (fn: (raw: Record<string, any>) => void) => edited(loadTopology('topologies/kans-4node.yaml'), fn);
+
+test('vtepMac: stable, locally administered, unicast and distinct per node', (t) => {
+  t.is(vtepMac('pod-network-worker'), '66:a4:e1:cb:b4:1f');
+  t.is(vtepMac('pod-network-worker'), vtepMac('pod-network-worker'));
+  const macs = ['n1', 'n2', 'k8s-cp1', 'k8s-w1', 'k8s-w2'].map(vtepMac);
+  t.is(new Set(macs).size, macs.length);
+  for (const m of macs) {
+    t.regex(m, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+    const first = parseInt(m.slice(0, 2), 16);
+    t.is(first & 0x02, 0x02, `${m} is locally administered`);
+    t.is(first & 0x01, 0, `${m} is unicast`);
+  }
+});
+
+test('VXLAN Always: a VTEP per node, and neigh + onlink route (proto 80) + fdb per peer', (t) => {
+  const f = felixOf(loadTopology('topologies/kind-vxlan-3node.yaml'), 'pod-network-worker');
+  t.is(f.netns, 'kind-vxlan-3node-node-pod-network-worker');
+  t.is(f.wireguard, undefined);
+  const cp = vtepMac('pod-network-control-plane');
+  const w2 = vtepMac('pod-network-worker2');
+  t.deepEqual(f.vxlan, {
+    mtu: 1450,
+    mac: vtepMac('pod-network-worker'),
+    address: '192.168.146.64',
+    local: '172.18.0.3',
+    peers: [
+      {
+        node: 'pod-network-control-plane',
+        nodeIp: '172.18.0.4',
+        vtepIp: '192.168.5.0',
+        vtepMac: cp,
+        blocks: ['192.168.5.0/26'],
+        direct: false,
+      },
+      {
+        node: 'pod-network-worker2',
+        nodeIp: '172.18.0.2',
+        vtepIp: '192.168.60.128',
+        vtepMac: w2,
+        blocks: ['192.168.60.128/26'],
+        direct: false,
+      },
+    ],
+  });
+  t.deepEqual(felixCreate(f), [
+    'link add name vxlan.calico type vxlan id 4096 local 172.18.0.3 dev eth0 dstport 4789 nolearning',
+    `link set dev vxlan.calico address ${vtepMac('pod-network-worker')} mtu 1450 up`,
+    'address add 192.168.146.64/32 dev vxlan.calico',
+    `neigh replace 192.168.5.0 lladdr ${cp} dev vxlan.calico nud permanent`,
+    'route replace 192.168.5.0/26 via 192.168.5.0 dev vxlan.calico proto 80 onlink',
+    `neigh replace 192.168.60.128 lladdr ${w2} dev vxlan.calico nud permanent`,
+    'route replace 192.168.60.128/26 via 192.168.60.128 dev vxlan.calico proto 80 onlink',
+  ]);
+  t.deepEqual(felixFdb(f), [
+    `fdb replace ${cp} dev vxlan.calico dst 172.18.0.4 self permanent`,
+    `fdb replace ${w2} dev vxlan.calico dst 172.18.0.2 self permanent`,
+  ]);
+});
+
+test('VXLAN CrossSubnet: same-subnet peers are routed via eth0 with no neigh or fdb; others via the VTEP', (t) => {
+  const topo = kans((r) => Object.assign(r.ipPools[0], { ipipMode: 'Never', vxlanMode: 'CrossSubnet' }));
+  const f = felixOf(topo, 'k8s-w1');
+  t.deepEqual(
+    f.vxlan!.peers.map((p) => [p.node, p.direct]),
+    [
+      ['k8s-m', true],
+      ['k8s-w2', true],
+      ['k8s-w0', false],
+    ],
+  );
+  const w0 = vtepMac('k8s-w0');
+  t.deepEqual(felixCreate(f), [
+    'link add name vxlan.calico type vxlan id 4096 local 192.168.10.101 dev eth0 dstport 4789 nolearning',
+    `link set dev vxlan.calico address ${vtepMac('k8s-w1')} mtu 8951 up`,
+    'address add 172.16.158.0/32 dev vxlan.calico',
+    'route replace 172.16.116.0/24 via 192.168.10.10 dev eth0 proto 80',
+    'route replace 172.16.184.0/24 via 192.168.10.102 dev eth0 proto 80',
+    `neigh replace 172.16.34.0 lladdr ${w0} dev vxlan.calico nud permanent`,
+    'route replace 172.16.34.0/24 via 172.16.34.0 dev vxlan.calico proto 80 onlink',
+  ]);
+  t.deepEqual(felixFdb(f), [`fdb replace ${w0} dev vxlan.calico dst 192.168.20.100 self permanent`]);
+  t.is(felixFdb(felixOf(topo, 'k8s-w0')).length, 3, 'k8s-w0 shares no subnet: every peer through the VTEP');
+});
+
+test("VXLAN peers carry only the VXLAN pool's blocks; a disabled VXLAN pool programs nothing", (t) => {
+  const o = minimal();
+  o.ipPools = [
+    { name: 'vx', cidr: '192.168.0.0/16', vxlanMode: 'Always' },
+    { name: 'tun', cidr: '10.244.0.0/16', ipipMode: 'Always' },
+  ];
+  o.nodes[1].blocks = ['192.168.1.0/26', '10.244.1.0/26'];
+  const topo = validateTopology(o, 't');
+  const f = felixPlan(topo, allocate(topo), (n) => `ns-${n}`).find((x) => x.node === 'n1')!;
+  t.is(f.netns, 'ns-n1');
+  t.deepEqual(
+    f.vxlan!.peers.map((p) => [p.node, p.vtepIp, p.blocks]),
+    [['n2', '192.168.1.0', ['192.168.1.0/26']]],
+  );
+  o.ipPools[0].disabled = true;
+  o.nodes[1].blocks = ['10.244.1.0/26'];
+  const off = validateTopology(o, 't');
+  t.false(usesVxlan(off));
+  t.true(felixPlan(off, allocate(off), (n) => n).every((x) => x.vxlan === undefined));
+});
+
+test('IPIP: Felix programs no device, neighbour, fdb or route (BIRD and tunl0 do it)', (t) => {
+  const felix = buildPlan(doc000()).felix;
+  t.deepEqual(
+    felix.map((f) => f.node),
+    ['k8s-cp1', 'k8s-w1', 'k8s-w2'],
+  );
+  for (const f of felix) {
+    t.deepEqual([f.vxlan, f.wireguard], [undefined, undefined]);
+    t.deepEqual(felixCreate(f), []);
+    t.deepEqual(felixFdb(f), []);
+  }
+});
+
+test('WireGuard: device, rule not fwmark 0x100000 to table 1 at priority 99, a route per allowed IP', (t) => {
+  const topo = kans((r) => (r.wireguard = true));
+  const f = felixOf(topo, 'k8s-w1');
+  t.deepEqual(f.wireguard, {
+    mtu: 8941,
+    address: '172.16.158.1',
+    peers: [
+      { node: 'k8s-m', endpoint: '192.168.10.10:51820', allowedIps: ['172.16.116.0/24'] },
+      { node: 'k8s-w2', endpoint: '192.168.10.102:51820', allowedIps: ['172.16.184.0/24', '172.16.184.3/32'] },
+      { node: 'k8s-w0', endpoint: '192.168.20.100:51820', allowedIps: ['172.16.34.0/24', '172.16.34.4/32'] },
+    ],
+  });
+  t.is(f.vxlan, undefined);
+  t.deepEqual(felixCreate(f), [
+    'link add name wireguard.cali type wireguard',
+    'link set dev wireguard.cali mtu 8941 up',
+    'address add 172.16.158.1/32 dev wireguard.cali',
+    'rule add not fwmark 0x100000/0x100000 table 1 priority 99',
+    'route add 172.16.116.0/24 dev wireguard.cali scope link table 1',
+    'route add 172.16.184.0/24 dev wireguard.cali scope link table 1',
+    'route add 172.16.184.3/32 dev wireguard.cali scope link table 1',
+    'route add 172.16.34.0/24 dev wireguard.cali scope link table 1',
+    'route add 172.16.34.4/32 dev wireguard.cali scope link table 1',
+  ]);
+  t.deepEqual(felixFdb(f), []);
+});
+
+test('WireGuard with VXLAN: both devices, VXLAN first', (t) => {
+  const topo = edited(loadTopology('topologies/kind-vxlan-3node.yaml'), (r) => (r.wireguard = true));
+  const lines = felixCreate(felixOf(topo, 'pod-network-worker'));
+  t.is(lines[0], 'link add name vxlan.calico type vxlan id 4096 local 172.18.0.3 dev eth0 dstport 4789 nolearning');
+  t.is(lines.filter((l) => l.startsWith('link add')).length, 2);
+  const lastVxlanRoute = lines.lastIndexOf(
+    'route replace 192.168.60.128/26 via 192.168.60.128 dev vxlan.calico proto 80 onlink',
+  );
+  t.true(lastVxlanRoute > 0);
+  t.true(lines.indexOf('link add name wireguard.cali type wireguard') > lastVxlanRoute);
+  t.true(lines.includes('link set dev wireguard.cali mtu 1440 up'));
+});
+
+test('wg setconf text: ListenPort 51820, FwMark, one [Peer] per node with its AllowedIPs', (t) => {
+  const peers = felixOf(
+    kans((r) => (r.wireguard = true)),
+    'k8s-w1',
+  ).wireguard!.peers;
+  const conf = wireguardConf(
+    'PRIVATE=',
+    peers.slice(1).map((p, i) => ({ ...p, publicKey: `PUB${i}=` })),
+  );
+  t.is(
+    conf,
+    [
+      '[Interface]',
+      'PrivateKey = PRIVATE=',
+      'ListenPort = 51820',
+      'FwMark = 0x100000',
+      '',
+      '[Peer]',
+      'PublicKey = PUB0=',
+      'AllowedIPs = 172.16.184.0/24, 172.16.184.3/32',
+      'Endpoint = 192.168.10.102:51820',
+      '',
+      '[Peer]',
+      'PublicKey = PUB1=',
+      'AllowedIPs = 172.16.34.0/24, 172.16.34.4/32',
+      'Endpoint = 192.168.20.100:51820',
+      '',
+    ].join('\n'),
+  );
+  t.is(wireguardConf('K', []), '[Interface]\nPrivateKey = K\nListenPort = 51820\nFwMark = 0x100000\n');
+});
+
+test('natOutgoing: the nft table with both pool sets and the cali:flqWnvo8yq4ULQLa masquerade rule', (t) => {
+  const f = felixOf(doc000(), 'k8s-cp1');
+  t.deepEqual(f.natOutgoing, { masqPools: ['10.8.0.0/16'], allPools: ['10.8.0.0/16'] });
+  t.is(
+    felixNft(f),
+    [
+      'table ip calico',
+      'delete table ip calico',
+      'table ip calico {',
+      '  set masq-ipam-pools { type ipv4_addr; flags interval; elements = { 10.8.0.0/16 } }',
+      '  set all-ipam-pools { type ipv4_addr; flags interval; elements = { 10.8.0.0/16 } }',
+      '  chain nat-postrouting {',
+      '    type nat hook postrouting priority srcnat; policy accept;',
+      '    ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools ' +
+        'masquerade fully-random comment "cali:flqWnvo8yq4ULQLa"',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('natOutgoing: only enabled natOutgoing pools are masqueraded; every pool is "inside"', (t) => {
+  const o = minimal();
+  o.ipPools = [
+    { name: 'a', cidr: '192.168.0.0/16', natOutgoing: true },
+    { name: 'b', cidr: '10.244.0.0/16' },
+    { name: 'c', cidr: '10.96.0.0/16', natOutgoing: true, disabled: true },
+  ];
+  const f = felixOf(validateTopology(o, 't'), 'n1');
+  const all = ['192.168.0.0/16', '10.244.0.0/16', '10.96.0.0/16'];
+  t.deepEqual(f.natOutgoing, { masqPools: ['192.168.0.0/16'], allPools: all });
+  const nft = felixNft(f);
+  const set = (name: string, pools: string[]) =>
+    `  set ${name} { type ipv4_addr; flags interval; elements = { ${pools.join(', ')} } }\n`;
+  t.true(nft.includes(set('masq-ipam-pools', ['192.168.0.0/16'])), nft);
+  t.true(nft.includes(set('all-ipam-pools', all)), nft);
+});
+
+test('natOutgoing off: the script only deletes the table, so switching it off removes the rule', (t) => {
+  const off = edited(doc000(), (r) => (r.ipPools[0].natOutgoing = false));
+  const f = felixOf(off, 'k8s-cp1');
+  t.is(f.natOutgoing, undefined);
+  t.is(felixNft(f), 'table ip calico\ndelete table ip calico\n');
+  const bare: FelixNode = { node: 'x', netns: 'x' };
+  t.is(felixNft(bare), 'table ip calico\ndelete table ip calico\n');
+  t.deepEqual([felixCreate(bare), felixFdb(bare)], [[], []]);
+});
+
+test('felixCleanup removes every Felix object, whatever mode made it', (t) => {
+  t.deepEqual(felixCleanup(), [
+    'link del dev vxlan.calico',
+    'link del dev wireguard.cali',
+    'rule del priority 99',
+    'route flush table 1',
+    'route flush proto 80',
+  ]);
+});
+
+test('ipipDevice: tunl0 at underlay - 20 with the tunnel address, unless VXLAN owns that address', (t) => {
+  t.deepEqual(ipipDevice(doc000(), 'ns1', '10.8.170.64'), {
+    namespaces: [],
+    links: [{ ns: 'ns1', name: 'tunl0', kind: 'ipip', mtu: 1480 }],
+    veths: [],
+    ports: [],
+    addresses: [{ ns: 'ns1', dev: 'tunl0', cidr: '10.8.170.64/32' }],
+    routes: [],
+    sysctls: [],
+  });
+  const vx = ipipDevice(loadTopology('topologies/kind-vxlan-3node.yaml'), 'ns2', '192.168.5.0');
+  t.deepEqual(vx.links, [{ ns: 'ns2', name: 'tunl0', kind: 'ipip', mtu: 1480 }]);
+  t.deepEqual(vx.addresses, []);
+  t.is(ipipDevice(loadTopology('topologies/kans-4node.yaml'), 'ns3', '172.16.116.0').links[0].mtu, 8981);
+});
+
+test('clusterEncapsulation and tunnelMtu: WireGuard, else the first enabled pool VXLAN, else IPIP', (t) => {
+  const o = minimal();
+  const enc = () => {
+    const topo = validateTopology(o, 't');
+    return [clusterEncapsulation(topo), tunnelMtu(topo), usesVxlan(topo)];
+  };
+  t.deepEqual(enc(), ['ipip', 1480, false]);
+  o.ipPools[0].ipipMode = 'Never';
+  t.deepEqual(enc(), ['ipip', 1480, false], 'no encapsulation at all still counts IPIP overhead');
+  o.ipPools[0].vxlanMode = 'CrossSubnet';
+  t.deepEqual(enc(), ['vxlan', 1450, true]);
+  o.wireguard = true;
+  t.deepEqual(enc(), ['wireguard', 1440, true]);
+});
