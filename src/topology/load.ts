@@ -7,11 +7,14 @@ import { TopologyError, validateTopology } from './validate.ts';
 export function parseTopology(text: string, file: string): Topology {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {
-    throw new TopologyError(file, doc.errors.map((e) => ({
-      field: e.linePos ? `line ${e.linePos[0].line}` : 'yaml',
-      message: e.message.split('\n')[0],
-      fix: 'correct the YAML syntax at that line',
-    })));
+    throw new TopologyError(
+      file,
+      doc.errors.map((e) => ({
+        field: e.linePos ? `line ${e.linePos[0].line}` : 'yaml',
+        message: e.message.split('\n')[0],
+        fix: 'correct the YAML syntax at that line',
+      })),
+    );
   }
   return validateTopology(doc.toJS({ maxAliasCount: 100 }), file);
 }
@@ -21,7 +24,8 @@ export function loadTopology(file: string): Topology {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new TopologyError(file, [{ field: 'file', message: (e as Error).message, fix: 'pass the path of a topology YAML file, e.g. topologies/calico-ipip-3node.yaml' }]);
+    const fix = 'pass the path of a topology YAML file, e.g. topologies/calico-ipip-3node.yaml';
+    throw new TopologyError(file, [{ field: 'file', message: (e as Error).message, fix }]);
   }
   return parseTopology(text, file);
 }
