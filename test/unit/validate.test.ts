@@ -158,3 +158,15 @@ test('YAML syntax errors name the file and line', (t) => {
 test('duplicate YAML keys are an error, not a silent override', (t) => {
   t.throws(() => parseTopology('name: a\nname: b\n', 'dup.yaml'), { instanceOf: TopologyError });
 });
+
+test('a YAML alias bomb is bad input naming the file, not a crash', (t) => {
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x, x]',
+    ...'bcdefgh'.split('').map((k, i) => {
+      const prev = 'abcdefgh'[i];
+      return `${k}: &${k} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
+    }),
+  ].join('\n');
+  const e = t.throws(() => parseTopology(bomb, 'bomb.yaml'), { instanceOf: TopologyError });
+  t.regex(e!.message, /^bomb\.yaml: yaml: .*; fix: write the values out/);
+});
