@@ -11,6 +11,11 @@ export class KernelError extends Error {
     super(`${step}: ${message}`, options);
     this.name = 'KernelError';
   }
+
+  /** A failure of `step` caused by `cause` (kept, so CALILAB_DEBUG shows the whole chain). */
+  static from(step: string, message: string, cause: unknown): KernelError {
+    return new KernelError(step, message, { cause });
+  }
 }
 
 function failure(e: unknown): string {
@@ -23,7 +28,7 @@ export async function run(step: string, file: string, args: string[], opts: Opti
     const r = await execa(file, args, opts.input === undefined ? { stdin: 'ignore', ...opts } : opts);
     return String(r.stdout ?? '');
   } catch (e) {
-    throw new KernelError(step, failure(e), { cause: e });
+    throw KernelError.from(step, failure(e), e);
   }
 }
 
@@ -37,7 +42,7 @@ export async function ipBatch(step: string, lines: string[], ns?: string): Promi
     const msg = failure(e);
     const m = msg.match(/Command failed -:(\d+)/);
     const line = m ? ` (line ${m[1]}: "${lines[Number(m[1]) - 1]}")` : '';
-    throw new KernelError(step, `ip ${args.join(' ')} failed${line}: ${msg}`, { cause: e });
+    throw KernelError.from(step, `ip ${args.join(' ')} failed${line}: ${msg}`, e);
   }
 }
 

@@ -67,7 +67,7 @@ async function applyNode(
     try {
       await execa('bridge', ['-n', f.netns, '-batch', '-'], { input: fdb.join('\n') + '\n' });
     } catch (e) {
-      throw new KernelError(`VXLAN FDB on ${f.node}`, (e as { stderr?: string }).stderr ?? String(e));
+      throw KernelError.from(`VXLAN FDB on ${f.node}`, (e as { stderr?: string }).stderr ?? String(e), e);
     }
   }
   if (f.natOutgoing || !fresh)

@@ -74,10 +74,7 @@ export async function waitConverged(topo: Topology, plan: Plan, timeoutMs = 6000
   } catch (e) {
     if (!(e instanceof WaitTimeout)) throw e;
     const shown = e.waiting.split('; ').slice(0, 6).join('; ');
-    throw new KernelError(
-      'wait for BGP convergence',
-      `not converged after ${timeoutMs / 1000} s: ${shown}${birdLogOf(plan, e.waiting)}`,
-      { cause: e },
-    );
+    const why = `not converged after ${timeoutMs / 1000} s: ${shown}${birdLogOf(plan, e.waiting)}`;
+    throw KernelError.from('wait for BGP convergence', why, e);
   }
 }

@@ -20,13 +20,8 @@ function specOf(patch: string, file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(patch);
   } catch (e) {
-    throw new TopologyError(file, [
-      {
-        field: '-p',
-        message: `is not JSON: ${(e as Error).message}`,
-        fix: `quote it for the shell: -p '{"spec":{"ipipMode":"Never"}}'`,
-      },
-    ]);
+    const fix = `quote it for the shell: -p '{"spec":{"ipipMode":"Never"}}'`;
+    throw TopologyError.from(file, [{ field: '-p', message: `is not JSON: ${(e as Error).message}`, fix }], e);
   }
   const spec = (parsed as { spec?: unknown })?.spec;
   if (!spec || typeof spec !== 'object')

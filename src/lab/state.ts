@@ -30,7 +30,9 @@ export function claimLab(lab: string): string {
     mkdirSync(dir, { mode: 0o700 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new LabStateError(`lab ${lab} is already up (state in ${dir}); run \`calilab down ${lab}\` first`);
+      throw new LabStateError(`lab ${lab} is already up (state in ${dir}); run \`calilab down ${lab}\` first`, {
+        cause: e,
+      });
     }
     throw e;
   }

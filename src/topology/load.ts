@@ -22,7 +22,11 @@ export function parseTopology(text: string, file: string): Topology {
   } catch (e) {
     // The YAML library refuses alias bombs (an alias expanding past 100 nodes): bad input.
     const message = (e as Error).message.split('\n')[0];
-    throw new TopologyError(file, [{ field: 'yaml', message, fix: 'write the values out instead of nesting aliases' }]);
+    throw TopologyError.from(
+      file,
+      [{ field: 'yaml', message, fix: 'write the values out instead of nesting aliases' }],
+      e,
+    );
   }
   return validateTopology(raw, file);
 }
@@ -33,7 +37,7 @@ export function loadTopology(file: string): Topology {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const fix = 'pass the path of a topology YAML file, e.g. topologies/calico-ipip-3node.yaml';
-    throw new TopologyError(file, [{ field: 'file', message: (e as Error).message, fix }]);
+    throw TopologyError.from(file, [{ field: 'file', message: (e as Error).message, fix }], e);
   }
   return parseTopology(text, file);
 }

@@ -33,9 +33,15 @@ export class TopologyError extends Error {
   constructor(
     readonly file: string,
     readonly problems: Problem[],
+    options?: ErrorOptions,
   ) {
-    super(problems.map((p) => `${file}: ${p.field}: ${p.message}; fix: ${p.fix}`).join('\n'));
+    super(problems.map((p) => `${file}: ${p.field}: ${p.message}; fix: ${p.fix}`).join('\n'), options);
     this.name = 'TopologyError';
+  }
+
+  /** Bad input found by another parser (JSON, YAML, the file system): its error is kept as cause. */
+  static from(file: string, problems: Problem[], cause: unknown): TopologyError {
+    return new TopologyError(file, problems, { cause });
   }
 }
 
