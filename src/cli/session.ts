@@ -8,9 +8,10 @@ import { down, up, type UpResult } from '../lab/lab.ts';
 import type { LabRecord } from '../lab/state.ts';
 import { renderHtml } from '../report/html.ts';
 import type { Topology } from '../topology/types.ts';
-import type { VerifyReport } from '../verify/verify.ts';
+import { verifyLab, type VerifyReport } from '../verify/verify.ts';
 import { runInVm } from '../vm/runner.ts';
-import { note, progress, running } from './output.ts';
+import { EXIT, note, printAs, progress, running } from './output.ts';
+import { renderVerify } from './render.ts';
 
 /** Ctrl-C during `up` removes what was made so far (up's own rollback covers failures). */
 export async function upInterruptible(topo: Topology): Promise<UpResult> {
@@ -50,6 +51,24 @@ export async function ranInVmForIpip(): Promise<boolean> {
   const r = await runInVm({ argv: [process.execPath, process.argv[1], ...process.argv.slice(2)] });
   process.exitCode = r.exitCode;
   return true;
+}
+
+/** `verify` and `run --verify`: every pair judged from packets, with progress, and the HTML page if asked. */
+export async function verifyWithProgress(
+  rec: LabRecord,
+  o: { pcapDir?: string; html?: string },
+): Promise<VerifyReport> {
+  running(`verifying ${rec.plan.workloads.length * (rec.plan.workloads.length - 1)} pod pairs`);
+  const report = await verifyLab(rec, { pcapDir: o.pcapDir });
+  progress(`verified ${report.pairs.length} pairs`, report.timings.verify);
+  if (o.html) writeHtml(o.html, rec, report);
+  return report;
+}
+
+/** The report as JSON or table; the exit code says whether every pair behaved as Calico would. */
+export function printVerify(report: VerifyReport, json?: boolean): void {
+  printAs(json ? 'json' : undefined, report, () => renderVerify(report));
+  process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;
 }
 
 export function writeHtml(file: string, rec: LabRecord, report: VerifyReport): void {

@@ -7,7 +7,11 @@ export interface PingResult {
   received: number;
   ttl?: number;
   rttMs?: number;
+  /** ping's stdout and stderr as the user's terminal shows them. */
   output: string;
+  /** The two streams apart: ping's own errors (e.g. "message too long, mtu=1480") go to stderr. */
+  stdout: string;
+  stderr: string;
 }
 
 export async function ping(
@@ -44,6 +48,8 @@ export async function ping(
     ttl: ttl ? Number(ttl[1]) : undefined,
     rttMs: rtt ? Number(rtt[1]) : undefined,
     output: out + String(r.stderr),
+    stdout: out,
+    stderr: String(r.stderr),
   };
 }
 
@@ -54,14 +60,8 @@ export interface MtuResult {
 }
 
 async function passes(ns: string, dst: string, size: number): Promise<{ ok: boolean; out: string }> {
-  const r = await execa(
-    'ip',
-    ['netns', 'exec', ns, 'ping', '-n', '-c', '1', '-W', '2', '-M', 'do', '-s', String(size), dst],
-    {
-      reject: false,
-    },
-  );
-  return { ok: r.exitCode === 0, out: `${r.stdout}\n${r.stderr}` };
+  const r = await ping(ns, dst, { count: 1, timeoutS: 2, size, dontFragment: true });
+  return { ok: r.ok, out: `${r.stdout}\n${r.stderr}` };
 }
 
 export async function pathMtu(ns: string, dst: string, maxMtu = 9216): Promise<MtuResult> {

@@ -2,6 +2,7 @@
 // decision for one packet), the most specific route covering an address, a neighbour entry,
 // and the masquerade rule of natOutgoing's nftables table. trace walks a path with these.
 import { execa } from 'execa';
+import { ipJson } from './exec.ts';
 
 export interface RouteGet {
   type?: string;
@@ -29,16 +30,15 @@ export async function routeGet(ns: string, dst: string, extra: string[] = []): P
 
 /** The most specific route covering `dst` (not a blackhole): the prefix and protocol doc 000 quotes. */
 export async function matchingRoute(ns: string, dst: string): Promise<MatchedRoute | undefined> {
-  const r = await execa('ip', ['-n', ns, '-j', 'route', 'show', 'match', dst], { reject: false });
-  const rows = r.exitCode === 0 ? (JSON.parse(String(r.stdout)) as MatchedRoute[]) : [];
+  const rows = await ipJson<MatchedRoute[]>('match route', ns, ['route', 'show', 'match', dst]).catch(() => []);
   const len = (d: string) => (d === 'default' ? 0 : Number(d.split('/')[1] ?? 32));
   return rows.filter((x) => x.type !== 'blackhole').sort((a, b) => len(b.dst) - len(a.dst))[0];
 }
 
 /** The link-layer address a namespace resolved for `ip`, if any. */
 export async function neighbourMac(ns: string, ip: string): Promise<string | undefined> {
-  const r = await execa('ip', ['-n', ns, '-j', 'neigh', 'show', ip], { reject: false });
-  return (JSON.parse(String(r.stdout || '[]')) as { lladdr?: string }[])[0]?.lladdr;
+  const rows = await ipJson<{ lladdr?: string }[]>('read neighbours', ns, ['neigh', 'show', ip]).catch(() => []);
+  return rows[0]?.lladdr;
 }
 
 /** The masquerade rule of `table ip calico` in a node namespace (nftables are per namespace). */

@@ -10,8 +10,6 @@ import type { Topology } from '../topology/types.ts';
 import { reconcile, type StepReporter } from './reconcile.ts';
 import { claimLab, readRecord, removeLabDir, writeRecord, type LabRecord } from './state.ts';
 
-export type { StepReporter } from './reconcile.ts';
-
 export interface UpResult {
   record: LabRecord;
   timings: Record<string, number>;

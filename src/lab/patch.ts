@@ -6,8 +6,6 @@ import type { Topology } from '../topology/types.ts';
 import { reconcile } from './reconcile.ts';
 import type { LabRecord } from './state.ts';
 
-export { keepPodMtus } from './reconcile.ts';
-
 export async function applyPatch(rec: LabRecord, topo: Topology): Promise<{ ms: number }> {
   const t = Date.now();
   await reconcile(rec, topo, buildPlan(topo), false);

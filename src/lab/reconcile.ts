@@ -30,7 +30,7 @@ export interface ReconcileOptions {
 }
 
 /** Test hook (issue 8): CALILAB_FAIL_AT=<step> makes that step fail after it ran. */
-export function faultPoint(step: string): void {
+function faultPoint(step: string): void {
   if (process.env.CALILAB_FAIL_AT === step) throw new KernelError(step, 'failure injected by CALILAB_FAIL_AT');
 }
 

@@ -115,6 +115,15 @@ export type Verdict = Omit<
 
 type Base = Pick<Verdict, 'expected' | 'reachable' | 'evidence'>;
 
+/** A failed verdict: what was expected, what was seen, and why it is not what Calico would do. */
+const failedVerdict = (base: Base, error: string, extra: Partial<Verdict> = {}): Verdict => ({
+  ...base,
+  ...extra,
+  ok: false,
+  status: 'failed',
+  error,
+});
+
 /** A pair Calico cannot connect (no encapsulation across a router without pod routes): the
  *  request must leave the source node bare and go unanswered. */
 function unreachableVerdict(
@@ -127,7 +136,7 @@ function unreachableVerdict(
 ): Verdict {
   const a = pair.from.ip;
   const b = pair.to.ip;
-  const failed = (error: string): Verdict => ({ ...base, ok: false, status: 'failed', error });
+  const failed = (error: string) => failedVerdict(base, error);
   if (reachable) return failed(`expected unreachable (${exp.why}) but the ping was answered`);
   const req = onUnderlay.find((s) => s.node === fromNode.name && isEcho(s, a, b, 8));
   if (!req) return failed('expected the request to leave the node unencapsulated, but no packet was seen on its eth0');
@@ -156,13 +165,7 @@ export function judge(pair: Pair, exp: Expectation, reachable: boolean, all: See
   const mine = all.filter((s) => isEcho(s, a, b, 8) || isEcho(s, b, a, 0));
   const onUnderlay = mine.filter((s) => s.iface === 'eth0');
   const base = { expected: exp.encapsulation, reachable, evidence: mine.slice(0, 8).map((s) => s.line) };
-  const failed = (error: string, extra: object = {}) => ({
-    ...base,
-    ...extra,
-    ok: false,
-    status: 'failed' as const,
-    error,
-  });
+  const failed = (error: string, extra: Partial<Verdict> = {}) => failedVerdict(base, error, extra);
 
   if (!exp.reachable) return unreachableVerdict(pair, exp, reachable, onUnderlay, fromNode, base);
   if (!reachable) return failed(`no echo reply (${exp.why})`);

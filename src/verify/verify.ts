@@ -14,7 +14,7 @@ import type { NodePlan } from '../plan/plan.ts';
 import { expectPath, type Expectation } from './expect.ts';
 import { judge, seenPackets, type OutsideReport, type PairReport, type Seen, type VerifyReport } from './judge.ts';
 import { expectedPathMtu, expectedTtl, type MtuFact } from './facts.ts';
-import { pathMtu, ping } from '../kernel/ping.ts';
+import { pathMtu, ping, type PingResult } from '../kernel/ping.ts';
 import { orderedPairs, type Pair } from './pairs.ts';
 
 async function capturedPackets(node: NodePlan, file: string, ifnames: Map<number, string>): Promise<Seen[]> {
@@ -48,7 +48,6 @@ async function provePathMtu(pairs: Pair[], reachable: boolean[], expected: numbe
   );
 }
 
-type PingResult = Awaited<ReturnType<typeof ping>>;
 type OutsideHost = { name: string; ip: string; netns: string; file: string };
 
 /** One tcpdump per node (and per outside host) while every pair pings once; the captures' pids
@@ -168,7 +167,7 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
 async function judgeOutside(
   rec: LabRecord,
   hosts: { name: string; ip: string; file: string }[],
-  results: Awaited<ReturnType<typeof ping>>[],
+  results: PingResult[],
 ): Promise<OutsideReport[]> {
   const out: OutsideReport[] = [];
   const seenBy = await Promise.all(hosts.map(async (h) => (await readPcap(h.file)).packets.map((p) => p.frame)));

@@ -128,7 +128,7 @@ test.serial("pod churn: add into the node's block, add with a new block that BGP
   t.regex(await routesOf('node-2'), /^172\.16\.99\.0\/26 via 192\.168\.0\.30 dev tunl0 proto bird onlink\s*$/m);
   t.true((await ping(web1.netns, '172.16.99.5', { count: 1, timeoutS: 3 })).ok);
   t.is((await ping(web1.netns, a.workload.ip, { count: 1 })).ok, true, 'existing pods keep working');
-  const d = await deletePod(rec, topologyWithoutPod(rec, 'default', 'web-10'), 'default', 'web-10');
+  const d = await deletePod(rec, topologyWithoutPod(rec, 'default', 'web-10'));
   t.log(`pod del web-10: ${d.ms} ms`);
   t.false((await ping(web1.netns, '172.16.99.5', { count: 1, timeoutS: 1 })).ok);
   t.false((await execa('ip', ['netns', 'list'])).stdout.includes(b.workload.netns));

@@ -77,7 +77,7 @@ function registerPod(program: Command): void {
     .action(async (name, o) => {
       requireRoot('calilab pod del');
       const rec = resolveLab(o.lab);
-      const r = await deletePod(rec, topologyWithoutPod(rec, o.namespace, name), o.namespace, name);
+      const r = await deletePod(rec, topologyWithoutPod(rec, o.namespace, name));
       progress(`pod ${o.namespace}/${name} deleted`, r.ms);
     });
 }

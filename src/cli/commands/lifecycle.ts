@@ -7,10 +7,9 @@ import { renderPlanText } from '../../plan/batch.ts';
 import { buildPlan } from '../../plan/plan.ts';
 import { loadTopology } from '../../topology/load.ts';
 import type { Topology } from '../../topology/types.ts';
-import { verifyLab, type VerifyReport } from '../../verify/verify.ts';
-import { EXIT, note, printAs, progress, running } from '../output.ts';
-import { renderVerify } from '../render.ts';
-import { downAll, ranInVmForIpip, upInterruptible, writeHtml } from '../session.ts';
+import type { VerifyReport } from '../../verify/verify.ts';
+import { note, progress, running } from '../output.ts';
+import { downAll, printVerify, ranInVmForIpip, upInterruptible, verifyWithProgress } from '../session.ts';
 
 const printPlan = (topo: Topology) => process.stdout.write(renderPlanText(buildPlan(topo), kernelFacts()));
 
@@ -27,12 +26,8 @@ async function upVerifyDown(topo: Topology, o: RunOptions): Promise<void> {
   const { record, timings } = await upInterruptible(topo);
   let report: VerifyReport = { ok: true, pairs: [], outside: [], pcaps: [], droppedByKernel: 0, timings: {} };
   try {
-    if (o.verify) {
-      running(`verifying ${record.plan.workloads.length * (record.plan.workloads.length - 1)} pod pairs`);
-      report = await verifyLab(record, { pcapDir: o.pcapDir ?? (o.keep ? undefined : 'out/pcap') });
-      progress(`verified ${report.pairs.length} pairs`, report.timings.verify);
-      if (o.html) writeHtml(o.html, record, report);
-    }
+    if (o.verify)
+      report = await verifyWithProgress(record, { ...o, pcapDir: o.pcapDir ?? (o.keep ? undefined : 'out/pcap') });
   } finally {
     if (!o.keep) {
       const t = Date.now();
@@ -43,8 +38,7 @@ async function upVerifyDown(topo: Topology, o: RunOptions): Promise<void> {
     }
   }
   report.timings = { ...timings, ...report.timings };
-  printAs(o.json ? 'json' : undefined, report, () => renderVerify(report));
-  process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;
+  printVerify(report, o.json);
 }
 
 export function register(program: Command): void {

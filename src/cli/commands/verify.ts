@@ -11,11 +11,11 @@ import { summarize } from '../../packets/render.ts';
 import { expectedMtu } from '../../verify/facts.ts';
 import { lostAt, PROBES, prove } from '../../verify/prove.ts';
 import { renderTrace, trace } from '../../verify/trace.ts';
-import { verifyLab } from '../../verify/verify.ts';
+import { sleep } from '../../util/wait.ts';
 import { labOption, positive } from '../options.ts';
-import { EXIT, green, note, printAs, progress, red, running, UsageError } from '../output.ts';
-import { renderMtu, renderVerify } from '../render.ts';
-import { writeHtml } from '../session.ts';
+import { EXIT, green, note, printAs, red, UsageError } from '../output.ts';
+import { renderMtu } from '../render.ts';
+import { printVerify, verifyWithProgress } from '../session.ts';
 
 function registerVerify(program: Command): void {
   program
@@ -33,13 +33,7 @@ function registerVerify(program: Command): void {
     )
     .action(async (name, o) => {
       requireRoot('calilab verify');
-      const rec = resolveLab(name);
-      running(`verifying ${rec.plan.workloads.length * (rec.plan.workloads.length - 1)} pod pairs`);
-      const report = await verifyLab(rec, { pcapDir: o.pcapDir });
-      progress(`verified ${report.pairs.length} pairs`, report.timings.verify);
-      if (o.html) writeHtml(o.html, rec, report);
-      printAs(o.json ? 'json' : undefined, report, () => renderVerify(report));
-      process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;
+      printVerify(await verifyWithProgress(resolveLab(name), o), o.json);
     });
 }
 
@@ -126,7 +120,7 @@ function registerCapture(program: Command): void {
       const opts = { iface: iface || 'any', filter: o.filter?.split(/\s+/), count: o.count };
       const cap = await startCapture(t.netns, o.write, opts);
       note(`capturing on ${t.name}:${iface || 'any'} for ${o.duration} s into ${o.write}`);
-      await new Promise((r) => setTimeout(r, o.duration * 1000));
+      await sleep(o.duration * 1000);
       await cap.stop();
       if (o.print) for (const p of (await readPcap(o.write)).packets) process.stdout.write(`${summarize(p.frame)}\n`);
     });
