@@ -74,7 +74,7 @@ export function renderStatus(rec: LabRecord, sessions: ProtocolRow[][]): string 
     const alive = p && isOurProcess(p.pid, p.marker);
     const est = sessions[i].filter((s) => s.info.startsWith('Established')).length;
     const bird = alive ? `pid ${p!.pid}` : 'down';
-    return [n.name, n.ip, n.blocks.join(','), n.tunnelAddress, bird, `${est}/${sessions[i].length} Established`];
+    return [n.name, n.ip, n.blocks.join(','), n.tunnelAddress ?? '-', bird, `${est}/${sessions[i].length} Established`];
   });
   const pods = rec.plan.workloads.map((w) => [`${w.namespace}/${w.pod}`, w.ip, w.node, w.interface]);
   const bgp = [['NODE', 'PEER', 'STATE', 'SINCE', 'INFO']];

@@ -75,7 +75,7 @@ async function applyNode(
   if (f.wireguard && keys) {
     const conf = join(plan.stateDir, 'wireguard', `${f.node}.conf`);
     const peers = f.wireguard.peers.map((p) => ({ ...p, publicKey: keys.get(p.node)!.publicKey }));
-    writeFileSync(conf, wireguardConf(keys.get(f.node)!.privateKey, peers), { mode: 0o600 });
+    writeFileSync(conf, wireguardConf(keys.get(f.node)!.privateKey, f.wireguard.fwmark, peers), { mode: 0o600 });
     await nsExec(`WireGuard peers on ${f.node}`, f.netns, ['wg', 'setconf', WIREGUARD.dev, conf]);
   }
 }

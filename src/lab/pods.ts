@@ -3,7 +3,8 @@
 // the pod namespace and its cali veth, the /32 route and proxy ARP; `pod del` removes the
 // namespace (and with it the veth and the /32). Both go through the one reconcile path, which
 // creates or deletes only that pod's objects: nothing else is rebuilt.
-import { buildPlan, type WorkloadEndpoint } from '../plan/plan.ts';
+import type { WorkloadEndpoint } from '../plan/plan.ts';
+import { livePlan } from './patch.ts';
 import type { Topology } from '../topology/types.ts';
 import type { PodSpec } from './edits.ts';
 import { reconcile } from './reconcile.ts';
@@ -15,7 +16,7 @@ export async function addPod(
   pod: PodSpec,
 ): Promise<{ workload: WorkloadEndpoint; newBlock?: string; ms: number }> {
   const t = Date.now();
-  const plan = buildPlan(topo);
+  const plan = livePlan(rec, topo);
   const w = plan.workloads.find((x) => x.pod === pod.name && x.namespace === pod.namespace)!;
   const nodeBefore = rec.plan.nodes.find((n) => n.name === w.node)!.blocks;
   const newBlock = plan.nodes.find((n) => n.name === w.node)!.blocks.find((b) => !nodeBefore.includes(b));
@@ -27,6 +28,6 @@ export async function addPod(
 export async function deletePod(rec: LabRecord, topo: Topology): Promise<{ ms: number }> {
   const t = Date.now();
   // Deleting the namespace deletes the veth pair, and the node's /32 route with its cali end.
-  await reconcile(rec, topo, buildPlan(topo), false);
+  await reconcile(rec, topo, livePlan(rec, topo), false);
   return { ms: Date.now() - t };
 }

@@ -13,6 +13,9 @@ export interface LabRecord {
   createdAt: string;
   topology: Topology;
   plan: Plan;
+  /** resourceVersion of each Calico resource (`IPPool/default-ipv4-ippool`), bumped by every
+   *  change to it, as the datastore does; absent = "1". */
+  resourceVersions?: Record<string, string>;
   /** Processes this lab started, with the string their command line must contain. */
   processes: { pid: number; what: string; marker: string }[];
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { wireWorkload, type WorkloadEndpoint } from '../calico/cni/wiring.ts';
 import { birdPaths, renderBirdConfig, type BirdPaths } from '../calico/confd/bird-config.ts';
 import { felixPlan, type FelixNode } from '../calico/felix/dataplane.ts';
-import { ipipDevice, tunnelMtu } from '../calico/felix/encap.ts';
-import { allocate, type Allocation } from '../calico/ipam/ipam.ts';
+import { ipipDevice, TUNNEL_DEVICE, tunnelMtu } from '../calico/felix/encap.ts';
+import { allocate, tunnelAddressOf, type Allocation } from '../calico/ipam/ipam.ts';
 import { renderFrr, renderTorBird, torPaths, type TorPaths } from '../router/tor.ts';
 import { nodeUplink, outsideObjects, routerObjects } from '../router/underlay.ts';
 import { subnetOf } from '../topology/query.ts';
@@ -24,7 +24,10 @@ export interface NodePlan {
   ip: string;
   subnet: string;
   gateway: string;
-  tunnelAddress: string;
+  /** vxlan.calico's or tunl0's address, when the node has one (summaries and pictures). */
+  tunnelAddress?: string;
+  /** The same as pictures label it: `tunl0 10.8.170.64`, `vxlan.calico 192.168.5.0`. */
+  tunnelLabel?: string;
   blocks: string[];
   bird: BirdPaths & { text: string };
 }
@@ -61,6 +64,11 @@ function torPlan(topo: Topology, stateDir: string): TorPlan | undefined {
   return { name, implementation, ns: routerNs(topo.name), ip, asNumber, paths, text };
 }
 
+function tunnelLabel(a: Allocation['nodes'][number]): string | undefined {
+  if (a.vxlanTunnelAddress) return `${TUNNEL_DEVICE.vxlan} ${a.vxlanTunnelAddress}`;
+  return a.ipipTunnelAddress ? `${TUNNEL_DEVICE.ipip} ${a.ipipTunnelAddress}` : undefined;
+}
+
 export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): Plan {
   const lab = topo.name;
   const stateDir = join(stateRoot(), lab);
@@ -82,14 +90,15 @@ export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): P
     const a = alloc.nodes.find((x) => x.node === n.name)!;
     const subnet = subnetOf(topo, n.ip)!;
     mergeObjects(plan, nodeUplink(topo, n));
-    mergeObjects(plan, ipipDevice(topo, ns, a.tunnelAddress));
+    mergeObjects(plan, ipipDevice(topo, ns));
     plan.nodes.push({
       name: n.name,
       netns: ns,
       ip: n.ip,
       subnet: subnet.cidr,
       gateway: subnet.gateway,
-      tunnelAddress: a.tunnelAddress,
+      tunnelAddress: tunnelAddressOf(a),
+      tunnelLabel: tunnelLabel(a),
       blocks: a.blocks.map((b) => b.cidr),
       bird: { ...birdPaths(stateDir, n.name), text: '' },
     });

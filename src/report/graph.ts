@@ -7,6 +7,9 @@ import type { Topology } from '../topology/types.ts';
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
+/** A node's tunnel device and address after `sep`, or nothing when it has none (pools Never). */
+const tunnelLine = (n: Plan['nodes'][number], sep: string) => (n.tunnelLabel ? `${sep}${n.tunnelLabel}` : '');
+
 export function mermaid(topo: Topology, plan: Plan = buildPlan(topo)): string {
   const l = ['flowchart TB', `  router["router<br/>${topo.underlay.subnets.map((s) => s.gateway).join(', ')}"]`];
   l.push(...topo.underlay.subnets.flatMap((s, i) => [`  subnet${i}(["${s.cidr}"])`, `  router --- subnet${i}`]));
@@ -15,7 +18,7 @@ export function mermaid(topo: Topology, plan: Plan = buildPlan(topo)): string {
     const rr = topo.bgp.routeReflectors.includes(n.name) ? ' (route reflector)' : '';
     l.push(
       `  subgraph ${id(n.name)}_box["${n.name} ${n.ip}"]`,
-      `    ${id(n.name)}["BIRD AS ${topo.bgp.asNumber}${rr}<br/>tunl0 ${n.tunnelAddress}<br/>${n.blocks.join(', ')}"]`,
+      `    ${id(n.name)}["BIRD AS ${topo.bgp.asNumber}${rr}${tunnelLine(n, '<br/>')}<br/>${n.blocks.join(', ')}"]`,
     );
     for (const w of plan.workloads.filter((x) => x.node === n.name))
       l.push(`    ${id(w.netns)}["${w.pod}<br/>${w.ip}<br/>${w.interface}"]`);
@@ -42,7 +45,7 @@ export function dot(topo: Topology, plan: Plan = buildPlan(topo)): string {
   for (const n of plan.nodes) {
     const i = topo.underlay.subnets.findIndex((s) => s.cidr === n.subnet);
     l.push(
-      `  ${id(n.name)} [label="${n.name}\\n${n.ip}\\ntunl0 ${n.tunnelAddress}\\n${n.blocks.join(', ')}"];`,
+      `  ${id(n.name)} [label="${n.name}\\n${n.ip}${tunnelLine(n, '\\n')}\\n${n.blocks.join(', ')}"];`,
       `  subnet${i} -- ${id(n.name)};`,
     );
     for (const w of plan.workloads.filter((x) => x.node === n.name))

@@ -107,7 +107,7 @@ export function clusterSvg(topo: Topology, plan: Plan = buildPlan(topo)): string
       [
         `${n.name}${rr}`,
         `eth0 ${n.ip}`,
-        `tunl0 ${n.tunnelAddress}`,
+        n.tunnelLabel ?? 'no tunnel',
         ...n.blocks.slice(0, 2),
         ...(n.blocks.length > 2 ? [`+${n.blocks.length - 2} blocks`] : []),
       ],

@@ -6,6 +6,7 @@
 // (IPPool, BGPConfiguration, BGPPeer, Node) and the descriptions name the Calico field; defaults
 // that follow Calico cite projectcalico/calico v3.30.
 import { z } from 'zod';
+import { CALICO_VERSIONS, DEFAULT_CALICO_VERSION } from '../calico/versions.ts';
 import { cidrProblem } from '../net/ipv4.ts';
 
 export interface Problem {
@@ -355,6 +356,12 @@ export const topologyFields = mapping(
     ).default(false),
     pods: list('Pods, each on a node and given an address from an IPPool.', orEmpty(pod), MAX_PODS).default([]),
     outside: list('Hosts outside the cluster, to show natOutgoing.', orEmpty(outsideHost), 8).default([]),
+    calicoVersion: oneOf(
+      'The Calico version whose behaviour and output the lab follows, where versions differ ' +
+        '(WireGuard fwmark, calicoctl columns). Default 3.30.',
+      CALICO_VERSIONS,
+      `use one of: ${CALICO_VERSIONS.join(', ')}`,
+    ).default(DEFAULT_CALICO_VERSION),
   },
 );
 export const TopologyFile = orEmpty(topologyFields);

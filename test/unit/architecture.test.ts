@@ -10,6 +10,7 @@ const LAYERS: [string, number][] = [
   ['src/util/', 0],
   ['src/net/', 0],
   ['src/packets/', 0],
+  ['src/calico/versions.ts', 0],
   ['src/topology/', 1],
   ['src/plan/naming.ts', 2],
   ['src/plan/objects.ts', 2],

@@ -1,6 +1,7 @@
 // The topology edits behind `calilab patch` and `calilab pod add|del`, on in-memory lab records:
 // no kernel, no state directory.
 import test from 'ava';
+import { allocate } from '../../src/calico/ipam/ipam.ts';
 import type { ExecutionContext } from 'ava';
 import { patchedTopology, topologyWithoutPod, topologyWithPod } from '../../src/lab/edits.ts';
 import type { LabRecord } from '../../src/lab/state.ts';
@@ -249,15 +250,22 @@ test('pod del removes the pod and pins the rest; an unknown pod is an error list
   t.is(e.message, 'pod del p1: name: no pod kube-system/p1; fix: use one of: default/p1, default/p2');
 });
 
-test('disabling the pool running pods came from moves none of them (Calico keeps existing allocations)', (t) => {
+test('disabling the pool running pods came from moves none of them; tunnel addresses move', (t) => {
   const two = minimal();
   two.ipPools.push({ name: 'second', cidr: '10.244.0.0/16' });
   const topo = validateTopology(two, 'two.yaml');
   const rec = record(topo);
   const off = patchedTopology(rec, 'ippool', topo.ipPools[0].name, '{"spec":{"disabled":true}}');
-  t.deepEqual(buildPlan(off).allocation.pods, rec.plan.allocation.pods);
+  const after = allocate(off, rec.plan.allocation);
+  t.deepEqual(after.pods, rec.plan.allocation.pods);
+  // allocateip.go:336-339: a tunnel address in a pool that no longer qualifies is released and
+  // a new one assigned from an enabled pool, which claims each node a block there.
   t.deepEqual(
-    buildPlan(off).allocation.nodes.map((n) => n.blocks),
-    rec.plan.allocation.nodes.map((n) => n.blocks),
+    after.nodes.map((n) => [n.ipipTunnelAddress, n.blocks.map((b) => b.cidr)]),
+    [
+      ['10.244.0.0', ['192.168.0.0/26', '10.244.0.0/26']],
+      ['10.244.0.64', ['192.168.0.64/26', '10.244.0.64/26']],
+    ],
   );
+  t.deepEqual(after.blocks[0].unallocated.slice(-1), [0], "the released address goes to the back of n1's free list");
 });

@@ -138,7 +138,7 @@ test('TTL 61 across a router unencapsulated: the router forwards the bare pod pa
   t.deepEqual(ttl(load('tor-2rack'), 'web-1', 'web-3'), {
     ttl: 61,
     why:
-      'reply leaves 10.244.21.1 with 64: node rack2-node1 forwards (63), ' +
+      'reply leaves 10.244.21.0 with 64: node rack2-node1 forwards (63), ' +
       'the router forwards the bare pod packet (62), node rack1-node1 forwards (61)',
   });
 });

@@ -6,7 +6,7 @@ import { doc000, minimal } from './helpers.ts';
 test('doc 000: tunl0 takes the first address of each pinned block, pods keep their addresses', (t) => {
   const a = allocate(doc000());
   t.deepEqual(
-    a.nodes.map((n) => [n.node, n.tunnelAddress, n.blocks.map((b) => b.cidr)]),
+    a.nodes.map((n) => [n.node, n.ipipTunnelAddress, n.blocks.map((b) => b.cidr)]),
     [
       ['k8s-cp1', '10.8.170.64', ['10.8.170.64/26']],
       ['k8s-w1', '10.8.247.192', ['10.8.247.192/26']],
@@ -26,7 +26,7 @@ test('unpinned nodes get successive blocks; pods get the next free addresses', (
     ['192.168.0.0/26', '192.168.0.64/26'],
   );
   t.deepEqual(
-    a.nodes.map((n) => n.tunnelAddress),
+    a.nodes.map((n) => n.ipipTunnelAddress),
     ['192.168.0.0', '192.168.0.64'],
   );
   t.deepEqual(
@@ -57,7 +57,7 @@ test('a pinned pod IP implies its node block when the node pins none', (t) => {
   o.pods[0].ip = '192.168.77.130';
   const a = allocate(validateTopology(o, 't.yaml'));
   t.is(a.nodes[0].blocks[0].cidr, '192.168.77.128/26');
-  t.is(a.nodes[0].tunnelAddress, '192.168.77.128');
+  t.is(a.nodes[0].ipipTunnelAddress, '192.168.77.128');
 });
 
 test("a pod IP outside its node's pinned blocks is an error naming the pod", (t) => {

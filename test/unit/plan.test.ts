@@ -3,6 +3,7 @@ import { birdPeers, renderBirdConfig } from '../../src/calico/confd/bird-config.
 import { allocate } from '../../src/calico/ipam/ipam.ts';
 import { namespaceBatches, rootBatch, sysctlArgs } from '../../src/plan/batch.ts';
 import { caliName } from '../../src/calico/cni/wiring.ts';
+import { felixCreate } from '../../src/calico/felix/dataplane.ts';
 import { tunnelMtu } from '../../src/calico/felix/encap.ts';
 import { IFNAMSIZ, routerPort } from '../../src/plan/naming.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
@@ -40,7 +41,8 @@ test('doc 000 plan: namespaces carry the lab name; pods are wired as Calico CNI 
   const cp1 = batches.get('calico-ipip-3node-node-k8s-cp1')!;
   t.true(cp1.includes('link add name tunl0 type ipip'));
   t.true(cp1.includes('link set dev tunl0 mtu 1480 up'));
-  t.true(cp1.includes('address add 10.8.170.64/32 dev tunl0'));
+  t.false(cp1.includes('address add 10.8.170.64/32 dev tunl0'), "tunl0's address is Felix's");
+  t.deepEqual(felixCreate(plan.felix[0]), ['address add 10.8.170.64/32 dev tunl0']);
   t.true(cp1.includes(`route add 10.8.170.65/32 dev ${podA.interface} scope link`));
   t.true(cp1.includes('route add default via 10.10.20.1 dev eth0 metric 100'));
   t.false(

@@ -51,30 +51,19 @@ export function renderNodeStatus(alive: boolean, peers: PeerStatus[]): string {
 const pct = (n: number, total: number) => `${n} (${Math.round((n / total) * 100)}%)`;
 
 export function ipamRows(rec: LabRecord, showBlocks: boolean): string[][] {
-  const a = rec.plan.allocation;
-  const used = (cidr: string) => {
-    const c = parseCidr(cidr);
-    const inIt = (ip: string) => {
-      const [x, y, z, w] = ip.split('.').map(Number);
-      const n = ((x << 24) | (y << 16) | (z << 8) | w) >>> 0;
-      return n >= c.network && n < c.network + size(c);
-    };
-    return (
-      a.pods.filter((p) => inIt(p.ip)).length +
-      a.nodes.filter((n) => inIt(n.tunnelAddress)).length +
-      a.nodes.filter((n) => n.wireguardAddress && inIt(n.wireguardAddress)).length
-    );
-  };
+  // In use = the blocks' allocations (pods and tunnel addresses), as calicoctl counts them.
+  const blocks = rec.plan.allocation.blocks;
+  const used = (b: { allocations: Record<number, string> }) => Object.keys(b.allocations).length;
   const rows = [['GROUPING', 'CIDR', 'IPS TOTAL', 'IPS IN USE', 'IPS FREE']];
   for (const p of rec.topology.ipPools) {
     const total = size(parseCidr(p.cidr));
-    const u = used(p.cidr);
+    const mine = blocks.filter((b) => b.pool === p.name);
+    const u = mine.reduce((n, b) => n + used(b), 0);
     rows.push(['IP Pool', p.cidr, String(total), pct(u, total), pct(total - u, total)]);
     if (showBlocks) {
-      for (const b of a.nodes.flatMap((n) => n.blocks).filter((b) => b.pool === p.name)) {
+      for (const b of mine) {
         const bt = size(parseCidr(b.cidr));
-        const bu = used(b.cidr);
-        rows.push(['Block', b.cidr, String(bt), pct(bu, bt), pct(bt - bu, bt)]);
+        rows.push(['Block', b.cidr, String(bt), pct(used(b), bt), pct(bt - used(b), bt)]);
       }
     }
   }

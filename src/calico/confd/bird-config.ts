@@ -119,8 +119,9 @@ export function birdPeers(topo: Topology, nodeName: string): BirdPeer[] {
 function poolKernelRule(pool: IPPool, localSubnet: string): string {
   const tunnel = 'onlink = true; ifname = "tunl0"; gw = bgp_next_hop;';
   if (pool.vxlanMode !== 'Never') {
-    // Calico programs VXLAN routes from Felix, never from BIRD.
-    return `  if ( net ~ ${pool.cidr} ) then { if ( source = RTS_BGP ) then reject; accept; }`;
+    // "Don't program VXLAN routes into the kernel - these are handled by Felix": every route of
+    // the pool, the static blackhole too (confd bird_ipam.cfg.template:76-112, v3.30.7).
+    return `  if ( net ~ ${pool.cidr} ) then reject;`;
   }
   if (pool.ipipMode === 'Always') {
     return `  if ( net ~ ${pool.cidr} ) then { if ( source = RTS_BGP ) then { ${tunnel} } accept; }`;

@@ -17,7 +17,6 @@ export const VXLAN = { dev: 'vxlan.calico', vni: 4096, port: 4789, overhead: ENC
 export const WIREGUARD = {
   dev: 'wireguard.cali',
   port: 51820,
-  fwmark: '0x100000',
   table: 1,
   rulePriority: 99,
   overhead: ENCAP_OVERHEAD.wireguard,
@@ -38,15 +37,13 @@ export function tunnelMtu(topo: Topology): number {
   return topo.underlay.mtu - ENCAP_OVERHEAD[clusterEncapsulation(topo)];
 }
 
-/** VXLAN pools give the block's first address to vxlan.calico instead of tunl0. */
 export const usesVxlan = (topo: Topology) => topo.ipPools.some((p) => !p.disabled && p.vxlanMode !== 'Never');
 
-/** tunl0 in a node namespace, as Felix's ipip_mgr configures it (felix/dataplane/linux/
- *  ipip_mgr.go, configureIPIPDevice): MTU underlay - 20, and the node's tunnel address as a /32
- *  unless VXLAN gives that address to vxlan.calico. */
-export function ipipDevice(topo: Topology, ns: string, tunnelAddress: string): KernelObjects {
+/** tunl0 in a node namespace: the kernel's fallback device, which exists wherever the ipip
+ *  module is loaded, at MTU underlay - 20. Its address is Felix's (dataplane.ts), present only
+ *  while an IPIP pool gives the node a tunnel address. */
+export function ipipDevice(topo: Topology, ns: string): KernelObjects {
   const o = noObjects();
   o.links.push({ ns, name: TUNNEL_DEVICE.ipip, kind: 'ipip', mtu: topo.underlay.mtu - ENCAP_OVERHEAD.ipip });
-  if (!usesVxlan(topo)) o.addresses.push({ ns, dev: TUNNEL_DEVICE.ipip, cidr: `${tunnelAddress}/32` });
   return o;
 }
