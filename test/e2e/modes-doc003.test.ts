@@ -85,6 +85,8 @@ test.serial(
     t.regex(rt, /^172\.16\.184\.0\/24 via 192\.168\.10\.102 dev eth0 proto bird\s*$/m);
     t.regex(rt, /^172\.16\.34\.0\/24 via 192\.168\.10\.1 dev eth0 proto bird\s*$/m);
     t.notRegex(rt, /tunl0/);
+    const tunl0 = await execa('ip', ['-n', w1(), 'address', 'show', 'tunl0']);
+    t.notRegex(tunl0.stdout, /inet /, 'no IPIP pool left: calico-node released the address, Felix removed it');
     const r = await verifyLab(rec, { pcapDir: `${pcapDir}/never` });
     t.deepEqual(
       r.pairs.filter((p) => !p.ok).map((p) => p.error),
@@ -111,6 +113,9 @@ test.serial('CrossSubnet: eth0 to same-subnet nodes, tunl0 to w0; captures show 
   const rt = await routes();
   t.regex(rt, /^172\.16\.184\.0\/24 via 192\.168\.10\.102 dev eth0 proto bird\s*$/m);
   t.regex(rt, /^172\.16\.34\.0\/24 via 192\.168\.20\.100 dev tunl0 proto bird onlink\s*$/m);
+  // The released .0 went to the back of the block's free list: tunl0 now gets .1 (IPAM's order).
+  const tunl0 = await execa('ip', ['-n', w1(), 'address', 'show', 'tunl0']);
+  t.regex(tunl0.stdout, /inet 172\.16\.158\.1\/32 scope global tunl0/);
   const r = await verifyLab(rec, { pcapDir: `${pcapDir}/crosssubnet` });
   t.deepEqual(
     r.pairs.filter((p) => !p.ok).map((p) => p.error),
@@ -130,7 +135,14 @@ test.serial(
     const show = await execa('ip', ['netns', 'exec', w1(), 'wg', 'show', 'wireguard.cali']);
     t.is(show.stdout.match(/^peer: /gm)?.length, 3);
     t.regex(show.stdout, /fwmark: 0x100000/);
-    t.regex(show.stdout, /endpoint: 192\.168\.20\.100:51820\s+allowed ips: 172\.16\.34\.0\/24, 172\.16\.34\.4\/32/);
+    // Doc 003 (v3.28.1): k8s-m's wireguard.cali is 172.16.116.2, after tunl0's .0 was released
+    // (Never) and .1 reassigned (CrossSubnet). Peers: the block, tunl0's and wireguard.cali's /32.
+    t.regex(
+      show.stdout,
+      /endpoint: 192\.168\.20\.100:51820\s+allowed ips: 172\.16\.34\.0\/24, 172\.16\.34\.1\/32, 172\.16\.34\.2\/32/,
+    );
+    const m = await execa('ip', ['-n', rec.plan.nodes[0].netns, 'address', 'show', 'wireguard.cali']);
+    t.regex(m.stdout, /inet 172\.16\.116\.2\/32 scope global wireguard\.cali/);
     t.notRegex(show.stdout, /private key: [A-Za-z0-9+/]{43}=/);
     const r = await verifyLab(rec, { pcapDir: `${pcapDir}/wireguard` });
     t.deepEqual(
