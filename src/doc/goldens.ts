@@ -3,6 +3,8 @@
 // topology; `calilab doc` and the golden tests compare live output with these texts after the
 // normalisation in compare.ts. Lines calilab does not emulate at all (the host's own DHCP or
 // Vagrant NAT routes, docker0) are listed with the reason, and so are lines known to differ.
+// Doc 003's calicoctl and kubectl captures are in goldens-003.ts.
+import { GOLDENS_003 } from './goldens-003.ts';
 
 export interface LineNote {
   /** Regular expression over a normalised document line. */
@@ -10,15 +12,32 @@ export interface LineNote {
   why: string;
 }
 
+/** The views calilab renders itself (src/doc/views.ts): calicoctl's `node status`, `get ippool -o wide`,
+ *  `get wep [-A] [-o wide]`, `ipam show [--show-blocks|--show-borrowed|--show-configuration]`,
+ *  `node checksystem`, and kubectl's `get pods -o wide [-A]`. */
+export type GoldenView =
+  | 'node-status'
+  | 'ippool-wide'
+  | 'wep'
+  | 'wep-all'
+  | 'wep-wide-all'
+  | 'ipam-show'
+  | 'ipam-show-blocks'
+  | 'ipam-show-borrowed'
+  | 'ipam-show-configuration'
+  | 'checksystem'
+  | 'kubectl-pods-wide'
+  | 'kubectl-pods-wide-all';
+
 export interface Golden {
   doc: '000' | '001' | '002' | '003' | '004';
   id: string;
   title: string;
   /** Node or pod (namespace/name or name) whose namespace runs the command. */
   target: string;
-  /** Command run in the target's namespace; or a calicoctl view rendered by calilab. */
+  /** Command run in the target's namespace; or a calicoctl (or kubectl) view rendered by calilab. */
   argv?: string[];
-  view?: 'node-status' | 'ippool-wide' | 'wep';
+  view?: GoldenView;
   /** Keep only the live block (ip addr style) whose first line matches this. */
   block?: string;
   /** Keep only live lines matching this (the document's `| grep`). */
@@ -297,6 +316,8 @@ Destination     Gateway         Genmask         Flags Metric Ref    Use Iface
       },
     ],
   },
+  // calicoctl and kubectl views of doc 003 (goldens-003.ts)
+  ...GOLDENS_003,
   // ---- doc 004: Vagrant kubeadm cluster ----
   {
     doc: '004',

@@ -20,6 +20,9 @@ const MUST_MATCH = [
   '003-node-status',
   '003-ippool',
   '003-pod-route',
+  '003-ipam-show-borrowed',
+  '003-ipam-show-configuration',
+  '003-wep',
   '004-master-tunl0',
   '004-node01-tunl0',
 ];

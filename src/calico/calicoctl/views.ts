@@ -1,21 +1,20 @@
 // calicoctl's views of a running lab, in calicoctl's formats: the bordered tables of
-// `node status` and `ipam show`, the plain columns of `get wep|nodes|bgppeers`.
+// `node status` and `ipam show` (olekukonko/tablewriter, see tablewriter.ts), the plain columns of
+// `get wep|nodes|bgppeers` (text/tabwriter).
 import { birdPeers } from '../confd/bird-config.ts';
 import type { ProtocolRow } from '../../kernel/bird-socket.ts';
-import { size, parseCidr } from '../../net/ipv4.ts';
+import { type IpamBlock, podHandle } from '../ipam/ipam.ts';
+import { TUNNEL_ATTRIBUTE, TUNNEL_KINDS, tunnelHandle } from '../ipam/tunnels.ts';
+import { formatIp, overlaps, parseCidr, size } from '../../net/ipv4.ts';
 import type { LabRecord } from '../../lab/state.ts';
+import { goFormatF, goFormatG } from '../../util/gofmt.ts';
+import { tabwriteRows } from '../../util/tabwriter.ts';
+import { renderTablewriter } from './tablewriter.ts';
 
-/** calicoctl's bordered table: centred headers, left-aligned cells, one space of padding. */
+/** calicoctl's bordered table (commands/node/status.go:340-341, commands/ipam/show.go:181-182, v3.28.1):
+ *  tablewriter v0.0.5 with its defaults; rows[0] is the header. */
 export function boxTable(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)) + 2);
-  const rule = '+' + widths.map((w) => '-'.repeat(w)).join('+') + '+';
-  const centre = (s: string, w: number) => {
-    const left = Math.floor((w - s.length) / 2);
-    return ' '.repeat(left) + s + ' '.repeat(w - s.length - left);
-  };
-  const line = (r: string[], head: boolean) =>
-    '|' + r.map((c, i) => (head ? centre(c, widths[i]) : ` ${c.padEnd(widths[i] - 1)}`)).join('|') + '|';
-  return [rule, line(rows[0], true), rule, ...rows.slice(1).map((r) => line(r, false)), rule].join('\n') + '\n';
+  return renderTablewriter(rows[0], rows.slice(1));
 }
 
 export interface PeerStatus {
@@ -48,26 +47,105 @@ export function renderNodeStatus(alive: boolean, peers: PeerStatus[]): string {
   return `Calico process is running.\n\nIPv4 BGP status\n${table}\nIPv6 BGP status\nNo IPv6 peers found.\n`;
 }
 
-const pct = (n: number, total: number) => `${n} (${Math.round((n / total) * 100)}%)`;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** libcalico-go/lib/names/cidr.go:26-29 CIDRToName: an ipamblocks resource's name; KDD lists by name. */
+export const blockResourceName = (cidr: string) => cidr.replaceAll('.', '-').replace('/', '-');
+
+/** The blocks as calicoctl reads them (bc.List(BlockListOptions)): on KDD in resource-name order,
+ *  so 172.16.116.0/24 comes before 172.16.34.0/24. */
+function blocksInListOrder(rec: LabRecord): IpamBlock[] {
+  return [...rec.plan.allocation.blocks].sort((a, b) => cmp(blockResourceName(a.cidr), blockResourceName(b.cidr)));
+}
+
+/** calicoctl/calicoctl/commands/ipam/show.go:183-194 genRow: `%.5g` counts, `%.f` percentages. */
+export function utilizationRow(kind: string, cidr: string, inUse: number, capacity: number): string[] {
+  const withPercent = (n: number) => `${goFormatG(n, 5)} (${goFormatF((100 * n) / capacity, 0)}%)`;
+  return [kind, cidr, goFormatG(capacity, 5), withPercent(inUse), withPercent(capacity - inUse)];
+}
+
+/**
+ * `calicoctl ipam show [--show-blocks]` rows (show.go:176-216). Pools in IPPools().List order (by
+ * name on KDD), then libcalico-go's 0.0.0.0/0 pseudo-pool of orphaned blocks, which gets no row of
+ * its own (show.go:204); each block goes to the first that overlaps it (lib/ipam/ipam.go:2031-2085,
+ * GetUtilization). In use = capacity - free ordinals (show.go:199): pods and tunnel addresses.
+ */
 export function ipamRows(rec: LabRecord, showBlocks: boolean): string[][] {
-  // In use = the blocks' allocations (pods and tunnel addresses), as calicoctl counts them.
-  const blocks = rec.plan.allocation.blocks;
-  const used = (b: { allocations: Record<number, string> }) => Object.keys(b.allocations).length;
   const rows = [['GROUPING', 'CIDR', 'IPS TOTAL', 'IPS IN USE', 'IPS FREE']];
-  for (const p of rec.topology.ipPools) {
-    const total = size(parseCidr(p.cidr));
-    const mine = blocks.filter((b) => b.pool === p.name);
-    const u = mine.reduce((n, b) => n + used(b), 0);
-    rows.push(['IP Pool', p.cidr, String(total), pct(u, total), pct(total - u, total)]);
-    if (showBlocks) {
-      for (const b of mine) {
-        const bt = size(parseCidr(b.cidr));
-        rows.push(['Block', b.cidr, String(bt), pct(used(b), bt), pct(bt - used(b), bt)]);
-      }
-    }
+  const pools = [...rec.topology.ipPools].sort((a, b) => cmp(a.name, b.name));
+  const groups = [...pools.map((p) => p.cidr), '0.0.0.0/0'].map((cidr) => ({ cidr, blocks: [] as IpamBlock[] }));
+  for (const b of blocksInListOrder(rec))
+    groups.find((g) => overlaps(parseCidr(g.cidr), parseCidr(b.cidr)))!.blocks.push(b);
+  const used = (b: IpamBlock) => size(parseCidr(b.cidr)) - b.unallocated.length;
+  for (const g of groups) {
+    const inUse = g.blocks.reduce((n, b) => n + used(b), 0);
+    if (parseCidr(g.cidr).prefix > 0) rows.push(utilizationRow('IP Pool', g.cidr, inUse, size(parseCidr(g.cidr))));
+    if (showBlocks)
+      rows.push(...g.blocks.map((b) => utilizationRow('Block', b.cidr, used(b), size(parseCidr(b.cidr)))));
   }
   return rows;
+}
+
+/** The attributes Calico keeps with an allocation (libcalico-go/lib/backend/model/block.go:32-41):
+ *  the node that assigned it and either the pod (CNI plugin) or the type (calico-node's tunnels). */
+function allocationOwner(rec: LabRecord, handle: string): { node: string; type: string; to: string } | undefined {
+  const pod = rec.plan.allocation.pods.find((p) => podHandle(p.namespace, p.name) === handle);
+  if (pod) return { node: pod.node, type: 'pod', to: `${pod.namespace}/${pod.name}` };
+  for (const n of rec.topology.nodes)
+    for (const kind of TUNNEL_KINDS)
+      if (tunnelHandle(kind, n.name) === handle) return { node: n.name, type: TUNNEL_ATTRIBUTE[kind], to: '' };
+  return undefined;
+}
+
+/** show.go:46-110 getBorrowedIPs: allocations whose node is not the block's affinity node, block by
+ *  block in list order, ordinal by ordinal; and how many have no node to tell. */
+function borrowedIps(rec: LabRecord): { rows: string[][]; unclassified: number } {
+  const rows: string[][] = [];
+  let unclassified = 0;
+  for (const b of blocksInListOrder(rec)) {
+    const network = parseCidr(b.cidr).network;
+    const ordinals = Object.keys(b.allocations)
+      .map(Number)
+      .sort((x, y) => x - y);
+    for (const i of ordinals) {
+      const owner = allocationOwner(rec, b.allocations[i]);
+      if (!owner) unclassified++;
+      else if (owner.node !== b.node)
+        rows.push([formatIp(network + i), owner.node, b.cidr, b.node, owner.type, owner.to]);
+    }
+  }
+  return { rows, unclassified };
+}
+
+/** `calicoctl ipam show --show-borrowed` rows (show.go:112-146). calilab assigns every address from
+ *  its own node's blocks, so there are none unless a lab's history says otherwise. */
+export function ipamBorrowedRows(rec: LabRecord): string[][] {
+  return [['IP', 'BORROWING-NODE', 'BLOCK', 'BLOCK OWNER', 'TYPE', 'ALLOCATED-TO'], ...borrowedIps(rec).rows];
+}
+
+/** `calicoctl ipam show --show-configuration` rows (show.go:218-244): every ipam.IPAMConfig field
+ *  (lib/ipam/ipam_types.go:94-107) with `%#v`. calilab keeps Calico's defaults. */
+export function ipamConfigurationRows(): string[][] {
+  return [
+    ['PROPERTY', 'VALUE'],
+    ['StrictAffinity', 'false'],
+    ['AutoAllocateBlocks', 'true'],
+    ['MaxBlocksPerHost', '0'],
+  ];
+}
+
+export type IpamShowMode = 'pools' | 'blocks' | 'borrowed' | 'configuration';
+
+/** What `calicoctl ipam show [--show-blocks | --show-borrowed | --show-configuration]` prints. */
+export function renderIpamShow(rec: LabRecord, mode: IpamShowMode): string {
+  if (mode === 'configuration') return boxTable(ipamConfigurationRows());
+  if (mode !== 'borrowed') return boxTable(ipamRows(rec, mode === 'blocks'));
+  const { unclassified } = borrowedIps(rec);
+  const note = unclassified
+    ? `\nNote: found ${unclassified} IP allocations without an explicit node association. ` +
+      'Unable to determine if they are borrowed.\n'
+    : '';
+  return boxTable(ipamBorrowedRows(rec)) + note;
 }
 
 export function wepRows(rec: LabRecord): string[][] {
@@ -76,6 +154,48 @@ export function wepRows(rec: LabRecord): string[][] {
     ...rec.plan.workloads.map((w) => [w.pod, w.node, `${w.ip}/32`, w.interface]),
   ];
 }
+
+export interface WepOptions {
+  /** -A: every namespace, with a NAMESPACE column (resourcemgr.go:547-548). */
+  allNamespaces?: boolean;
+  wide?: boolean;
+}
+
+/** libcalico-go/lib/names/workloadendpoint.go:93-129: node-orchestrator-pod-endpoint, each
+ *  segment's dashes doubled, joined by single dashes. */
+export const wepName = (node: string, pod: string) =>
+  [node, 'k8s', pod, 'eth0'].map((s) => s.replaceAll('-', '--')).join('-');
+
+/**
+ * `calicoctl get workloadEndpoint [-A] [-o wide]` rows (resourcemgr/workloadendpoint.go:31-43).
+ * Without -A only the `default` namespace; endpoints by namespace, then pod, as KDD lists pods.
+ * PROFILES: kns.<namespace> and ksa.<namespace>.default, the pod's default service account
+ * (k8s/conversion/workload_endpoint_default.go:79-83); NATS empty.
+ */
+export function wepTable(rec: LabRecord, o: WepOptions = {}): string[][] {
+  const weps = rec.plan.workloads
+    .filter((w) => o.allNamespaces || w.namespace === 'default')
+    .sort((a, b) => (a.namespace === b.namespace ? cmp(a.pod, b.pod) : cmp(a.namespace, b.namespace)));
+  const ns = (cells: string[], w?: (typeof weps)[number]) =>
+    o.allNamespaces ? [w ? w.namespace : 'NAMESPACE', ...cells] : cells;
+  if (!o.wide)
+    return [
+      ns(['WORKLOAD', 'NODE', 'NETWORKS', 'INTERFACE']),
+      ...weps.map((w) => ns([w.pod, w.node, `${w.ip}/32`, w.interface], w)),
+    ];
+  const profiles = (n: string) => `kns.${n},ksa.${n}.default`;
+  return [
+    ns(['NAME', 'WORKLOAD', 'NODE', 'NETWORKS', 'INTERFACE', 'PROFILES', 'NATS']),
+    ...weps.map((w) =>
+      ns([wepName(w.node, w.pod), w.pod, w.node, `${w.ip}/32`, w.interface, profiles(w.namespace), ''], w),
+    ),
+  ];
+}
+
+/** calicoctl's table printer (commands/common/printer.go:134-144): tabwriter(minwidth 5, tabwidth 1,
+ *  padding 3, ' ', 0) with every cell tab-terminated, so each line ends in padding; then a blank line. */
+export const calicoctlTable = (rows: string[][]) =>
+  tabwriteRows(rows, { minwidth: 5, padding: 3, terminated: true }) + '\n';
 
 export function nodeRows(rec: LabRecord, wide: boolean): string[][] {
   if (!wide) return [['NAME'], ...rec.plan.nodes.map((n) => [n.name])];

@@ -1,16 +1,18 @@
 // Read-only views: calilab's own status, calicoctl-style views of a running lab, and the graph
 // of a lab or topology file.
+import { release as osRelease } from 'node:os';
 import { Argument, type Command } from '@commander-js/extra-typings';
 import {
   bgpPeerRows,
-  boxTable,
   ipamRows,
   ippoolRows,
   nodeRows,
   nodeStatus,
+  renderIpamShow,
   renderNodeStatus,
   wepRows,
 } from '../../calico/calicoctl/views.ts';
+import { checkModules, readCheckSystemFiles, renderCheckSystem } from '../../calico/calicoctl/checksystem.ts';
 import { bgpSessions } from '../../kernel/bird-socket.ts';
 import { LabStateError, resolveLab, type LabRecord } from '../../lab/state.ts';
 import { dot, mermaid } from '../../report/graph.ts';
@@ -89,6 +91,17 @@ function registerNode(program: Command): void {
       const data = { node: n.name, running: !!sessions, peers };
       printAs(o.output, data, () => renderNodeStatus(!!sessions && !!p, peers));
     });
+  node
+    .command('checksystem')
+    .option('--kernel-config <file>', 'kernel config file to look modules up in')
+    .description('the kernel modules Calico needs, as `calicoctl node checksystem` checks them on this host')
+    .action((o) => {
+      const release = osRelease();
+      const modules = checkModules(release, readCheckSystemFiles(release, o.kernelConfig));
+      const text = renderCheckSystem(release, modules);
+      process.stdout.write(text);
+      if (modules.some((m) => !m.ok)) process.exitCode = 1;
+    });
 }
 
 function registerIpam(program: Command): void {
@@ -96,13 +109,24 @@ function registerIpam(program: Command): void {
     .command('ipam')
     .addArgument(new Argument('<action>', 'show').choices(['show']))
     .option('--show-blocks', 'one row per block')
+    .option('--show-borrowed', "addresses a node took from another node's block")
+    .option('--show-configuration', "IPAM's configuration (StrictAffinity, AutoAllocateBlocks, MaxBlocksPerHost)")
     .addOption(outputOption(['json', 'yaml'], 'json | yaml'))
     .addOption(labOption())
     .description('IP usage per pool (and block), as `calicoctl ipam show`')
     .action(async (_show, o) => {
-      const rows = ipamRows(resolveLab(o.lab), !!o.showBlocks);
+      const rec = resolveLab(o.lab);
+      // show.go dispatch order: --show-blocks, --show-borrowed, --show-configuration, else pools.
+      const mode = o.showBlocks
+        ? 'blocks'
+        : o.showBorrowed
+          ? 'borrowed'
+          : o.showConfiguration
+            ? 'configuration'
+            : 'pools';
+      const rows = ipamRows(rec, mode === 'blocks');
       const data = rows.slice(1).map((r) => Object.fromEntries(rows[0].map((h, i) => [h, r[i]])));
-      printAs(o.output, data, () => boxTable(rows));
+      printAs(o.output, data, () => renderIpamShow(rec, mode));
     });
 }
 
