@@ -20,11 +20,14 @@ export interface VersionTraits {
 }
 
 const IPPOOL_WIDE = ['NAME', 'CIDR', 'NAT', 'IPIPMODE', 'VXLANMODE', 'DISABLED', 'DISABLEBGPEXPORT', 'SELECTOR'];
+/** v3.30 added IPPool spec.assignmentMode and its column (calicoctl/calicoctl/resourcemgr/ippool.go:34
+ *  at v3.30.0; v3.29.6 ippool.go:35 ends at SELECTOR). */
+const IPPOOL_WIDE_330 = [...IPPOOL_WIDE, 'ASSIGNMENTMODE'];
 
 export const VERSION_TRAITS: Record<CalicoVersion, VersionTraits> = {
   '3.28': { release: 'v3.28.5', wireguardFwmark: '0x100000', ippoolWideColumns: IPPOOL_WIDE },
   '3.29': { release: 'v3.29.6', wireguardFwmark: '0x100000', ippoolWideColumns: IPPOOL_WIDE },
-  '3.30': { release: 'v3.30.7', wireguardFwmark: '0x200000', ippoolWideColumns: IPPOOL_WIDE },
+  '3.30': { release: 'v3.30.7', wireguardFwmark: '0x200000', ippoolWideColumns: IPPOOL_WIDE_330 },
 };
 
 export const traitsOf = (v: CalicoVersion | undefined): VersionTraits => VERSION_TRAITS[v ?? DEFAULT_CALICO_VERSION];
