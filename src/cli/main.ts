@@ -8,6 +8,7 @@ import { register as completion } from './commands/completion.ts';
 import { register as doc } from './commands/doc.ts';
 import { register as exec } from './commands/exec.ts';
 import { register as lifecycle } from './commands/lifecycle.ts';
+import { register as resources } from './commands/resources.ts';
 import { register as verify } from './commands/verify.ts';
 import { register as views } from './commands/views.ts';
 import { register as vm } from './commands/vm.ts';
@@ -43,6 +44,6 @@ Examples:
                                                                  the same inside a VM with ipip/wireguard`,
   );
 
-for (const group of [lifecycle, verify, views, exec, changes, doc, vm, completion]) group(program);
+for (const group of [lifecycle, verify, views, resources, exec, changes, doc, vm, completion]) group(program);
 addExamples(program);
 program.parseAsync(process.argv).catch(fail);

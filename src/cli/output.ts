@@ -4,6 +4,8 @@ import { Chalk } from 'chalk';
 import { CommanderError } from '@commander-js/extra-typings';
 import ora, { type Ora } from 'ora';
 import YAML from 'yaml';
+import { ResourceError } from '../calico/calicoctl/changes.ts';
+import { ResourceInputError } from '../calico/calicoctl/input.ts';
 import { BirdError } from '../kernel/bird-socket.ts';
 import { KernelError } from '../kernel/exec.ts';
 import { PrivilegeError } from '../lab/lab.ts';
@@ -15,7 +17,8 @@ import { VmImageError } from '../vm/image.ts';
 
 export { table } from '../report/table.ts';
 
-export const EXIT = { ok: 0, verifyFailed: 1, badInput: 2, notRoot: 3, kernel: 4, lab: 5 } as const;
+/** `resource`: calicoctl's per-resource failures (already exists, does not exist, conflict) exit 1 as there. */
+export const EXIT = { ok: 0, verifyFailed: 1, resource: 1, badInput: 2, notRoot: 3, kernel: 4, lab: 5 } as const;
 
 /** A command line that names something wrong where commander's own checks cannot see it: exits 2. */
 export class UsageError extends Error {}
@@ -60,6 +63,7 @@ export function printAs(format: string | undefined, data: unknown, text: () => s
 /** What the user typed was wrong: a topology, a pcap, an argument only the command can judge. */
 const badInput = (e: unknown) =>
   e instanceof TopologyError ||
+  e instanceof ResourceInputError ||
   e instanceof UsageError ||
   e instanceof PcapError ||
   e instanceof NoAddressError ||
@@ -71,6 +75,7 @@ export function fail(e: unknown): never {
   // CommanderError here was thrown by a command's own code (commander reports its own parse
   // errors itself, through the program's exitOverride), so its message has not been shown yet.
   if (badInput(e)) code = EXIT.badInput;
+  else if (e instanceof ResourceError) code = EXIT.resource;
   else if (e instanceof PrivilegeError) code = EXIT.notRoot;
   else if (e instanceof LabStateError) code = EXIT.lab;
   else if (e instanceof KernelError || e instanceof BirdError || e instanceof VmImageError) code = EXIT.kernel;

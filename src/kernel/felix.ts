@@ -2,7 +2,7 @@
 // (on live changes), create the desired devices, routes and neighbours, then FDB entries,
 // nftables and WireGuard peers. One or two processes per node, all nodes in parallel.
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import {
@@ -89,4 +89,14 @@ export async function applyFelix(plan: Plan, fresh: boolean): Promise<void> {
       )
     : undefined;
   await Promise.all(plan.felix.map((f) => applyNode(f, plan, keys, fresh)));
+}
+
+/** The public keys Felix has published (Node status.wireguardPublicKey), read without creating any. */
+export function publishedKeys(stateDir: string): Map<string, string> {
+  const dir = join(stateDir, 'wireguard');
+  const keys = new Map<string, string>();
+  if (!existsSync(dir)) return keys;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.pub')))
+    keys.set(f.slice(0, -'.pub'.length), readFileSync(join(dir, f), 'utf8').trim());
+  return keys;
 }

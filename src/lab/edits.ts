@@ -91,7 +91,7 @@ export interface PodSpec {
 }
 
 /** The running lab's topology with every block and pod address pinned, so nothing moves. */
-function pinned(rec: LabRecord): Record<string, any> {
+export function pinned(rec: LabRecord): Record<string, any> {
   const raw = JSON.parse(JSON.stringify(rec.topology));
   delete raw.file;
   for (const n of raw.nodes)

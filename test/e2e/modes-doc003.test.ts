@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { down, up } from '../../src/lab/lab.ts';
 import { patchedTopology } from '../../src/lab/edits.ts';
 import { applyPatch } from '../../src/lab/patch.ts';
-import type { LabRecord } from '../../src/lab/state.ts';
+import { type LabRecord, resolveLab } from '../../src/lab/state.ts';
 import { verifyLab, type VerifyReport } from '../../src/verify/verify.ts';
 import { renderTrace, trace } from '../../src/verify/trace.ts';
 import { lostAt, prove } from '../../src/verify/prove.ts';
@@ -80,7 +80,16 @@ test.serial(
 test.serial(
   'Never: routes via eth0, same-subnet pairs plain, w1 -> w0 lost at the router (expected-unreachable)',
   async (t) => {
-    await patch(t, 'ippool', 'default-ipv4-ippool', '{"spec":{"ipipMode":"Never"}}');
+    // Doc 003's own line, verbatim with calilab in calicoctl's place (the only lab up is this one).
+    const line =
+      'calilab() { node bin/calilab.js "$@"; }; ' +
+      'calilab get ippool default-ipv4-ippool -o yaml | sed -e "s/ipipMode: Always/ipipMode: Never/" | ' +
+      'calilab apply -f -';
+    const applied = await execa('sh', ['-c', line], { env: { NO_COLOR: '1' } });
+    t.is(applied.stdout, "Successfully applied 1 'IPPool' resource(s)");
+    rec = resolveLab(topo.name);
+    t.is(rec.topology.ipPools[0].ipipMode, 'Never');
+    t.is(rec.resourceVersions?.['IPPool/default-ipv4-ippool'], '2', 'the change bumped the resourceVersion');
     const rt = await routes();
     t.regex(rt, /^172\.16\.184\.0\/24 via 192\.168\.10\.102 dev eth0 proto bird\s*$/m);
     t.regex(rt, /^172\.16\.34\.0\/24 via 192\.168\.10\.1 dev eth0 proto bird\s*$/m);

@@ -52,15 +52,22 @@ test.serial(
       // blocks (krt_tunnel "", bird_ipam.cfg.template) and the own block's blackhole; Felix only
       // the workload's /32 (endpoint_mgr.go, proto boot); tunl0 has no address and no route.
       const cali = rec.plan.workloads.find((w) => w.ip === WEB1)!.interface;
-      const lines = (text: string) => text.split('\n').map((l) => l.trim()).sort();
-      t.deepEqual(lines(nodeRoutes), [
-        'default via 10.1.1.1 dev eth0 metric 100',
-        '10.1.1.0/24 dev eth0 proto kernel scope link src 10.1.1.11 metric 100',
-        `10.244.11.0 dev ${cali} scope link`,
-        'blackhole 10.244.11.0/26 proto bird',
-        '10.244.12.0/26 via 10.1.1.12 dev eth0 proto bird',
-        '10.244.21.0/26 via 10.1.1.1 dev eth0 proto bird',
-      ].sort());
+      const lines = (text: string) =>
+        text
+          .split('\n')
+          .map((l) => l.trim())
+          .sort();
+      t.deepEqual(
+        lines(nodeRoutes),
+        [
+          'default via 10.1.1.1 dev eth0 metric 100',
+          '10.1.1.0/24 dev eth0 proto kernel scope link src 10.1.1.11 metric 100',
+          `10.244.11.0 dev ${cali} scope link`,
+          'blackhole 10.244.11.0/26 proto bird',
+          '10.244.12.0/26 via 10.1.1.12 dev eth0 proto bird',
+          '10.244.21.0/26 via 10.1.1.1 dev eth0 proto bird',
+        ].sort(),
+      );
       t.notRegex((await execa('ip', ['-n', n1.netns, 'address', 'show', 'tunl0'])).stdout, /inet /);
       const v = await verifyLab(rec, { pcapDir: `out/e2e-pcap-${process.pid}-torfrr` });
       t.deepEqual(

@@ -65,10 +65,7 @@ test.serial('trace --prove across VXLAN: the remote VTEP, the outer node address
   const hops = await trace(rec, src, '192.168.60.130');
   t.is(await prove(src, '192.168.60.130', hops), undefined, renderTrace(src, '192.168.60.130', hops));
   const text = renderTrace(src, '192.168.60.130', hops);
-  t.regex(
-    text,
-    /routes 192\.168\.60\.130 by 192\.168\.60\.128\/26 via 192\.168\.60\.128 dev vxlan\.calico onlink/,
-  );
+  t.regex(text, /routes 192\.168\.60\.130 by 192\.168\.60\.128\/26 via 192\.168\.60\.128 dev vxlan\.calico onlink/);
   t.regex(text, /encapsulates in VXLAN \(UDP 4789, VNI 4096\): outer 172\.18\.0\.3 > 172\.18\.0\.2/);
   t.regex(text, /\[node pod-network-worker2\] vxlan\.calico decapsulates/);
 });

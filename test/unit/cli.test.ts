@@ -100,7 +100,7 @@ test("bad arguments exit 2 with commander's message once, then the usage", async
     [['link', 'k8s-w1', 'sideways'], /'sideways' is invalid for argument 'state'\. Allowed choices are down, up\./],
     [['completion', 'fish'], /Allowed choices are bash, zsh\./],
     [['doc', '7'], /name a document 000-004/],
-    [['get', 'foo'], /Allowed choices are ippool, wep, nodes, bgppeers\./],
+    [['get', 'foo'], /resource type 'foo' is not supported; use one of: ippool, ippools, ipp, /],
     [['ipam', 'foo'], /Allowed choices are show\./],
     [['patch', 'pod', 'x', '-p', '{}'], /Allowed choices are ippool, felixconfiguration\./],
     [['node', 'status', '-o', 'wide'], /Allowed choices are json, yaml\./],
@@ -185,13 +185,12 @@ test('completion is derived from the command tree: every command, subcommand, op
   t.true(commands.includes('node') && commands.includes('pod') && commands.includes('graph'));
   t.deepEqual((await complete(script, '')).sort(), [...commands].sort());
   t.deepEqual(await complete(script, 'node', ''), await helpCommands('node'));
-  t.deepEqual(await complete(script, 'node', ''), ['status']);
+  t.deepEqual(await complete(script, 'node', ''), ['status', 'checksystem']);
   t.deepEqual((await complete(script, 'pod', '')).sort(), ['add', 'del']);
   t.deepEqual(await complete(script, 'node', 'status', '--'), ['--output', '--lab', '--help']);
   t.deepEqual(await complete(script, 'node', 'status', '-o', ''), ['json', 'yaml']);
   t.deepEqual(await complete(script, 'graph', 'x.yaml', '--output', ''), ['mermaid', 'dot', 'svg']);
   t.deepEqual(await complete(script, 'link', 'k8s-w1', ''), ['down', 'up']);
-  t.deepEqual(await complete(script, 'get', ''), ['ippool', 'wep', 'nodes', 'bgppeers']);
   t.deepEqual(await complete(script, 'run', '--v'), ['--verify']);
   t.deepEqual(await complete(script, 'up', 'topologies/calico-ipip'), ['topologies/calico-ipip-3node.yaml']);
   const zsh = (await calilab('completion', 'zsh')).stdout;

@@ -150,7 +150,7 @@ test("IPIP: Felix programs only tunl0's address: no device, neighbour, fdb or ro
 });
 
 test('WireGuard (3.30): device, rule not fwmark 0x200000 to table 1, peers = blocks + tunnel /32s, throw own', (t) => {
-  const topo = kans((r) => (r.wireguard = true));
+  const topo = kans((r) => Object.assign(r, { wireguard: true, calicoVersion: '3.30' }));
   const f = felixOf(topo, 'k8s-w1');
   // Fresh: tunl0 takes each block's .0, the pinned pods theirs, then WireGuard the first free (.1).
   t.deepEqual(f.wireguard, {

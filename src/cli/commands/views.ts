@@ -2,50 +2,16 @@
 // of a lab or topology file.
 import { release as osRelease } from 'node:os';
 import { Argument, type Command } from '@commander-js/extra-typings';
-import {
-  bgpPeerRows,
-  ipamRows,
-  ippoolRows,
-  nodeRows,
-  nodeStatus,
-  renderIpamShow,
-  renderNodeStatus,
-  wepRows,
-} from '../../calico/calicoctl/views.ts';
+import { ipamRows, nodeStatus, renderIpamShow, renderNodeStatus } from '../../calico/calicoctl/views.ts';
 import { checkModules, readCheckSystemFiles, renderCheckSystem } from '../../calico/calicoctl/checksystem.ts';
 import { bgpSessions } from '../../kernel/bird-socket.ts';
-import { LabStateError, resolveLab, type LabRecord } from '../../lab/state.ts';
+import { LabStateError, resolveLab } from '../../lab/state.ts';
 import { dot, mermaid } from '../../report/graph.ts';
 import { clusterSvg } from '../../report/svg.ts';
 import { loadTopology } from '../../topology/load.ts';
-import { aliasedChoice, labOption, outputOption } from '../options.ts';
-import { printAs, table } from '../output.ts';
+import { labOption, outputOption } from '../options.ts';
+import { printAs } from '../output.ts';
 import { renderStatus, statusData } from '../render.ts';
-
-/** calicoctl's names for the kinds `get` shows, singular, plural and long, each to one canonical kind. */
-const GET_KINDS = {
-  ippool: 'ippool',
-  ippools: 'ippool',
-  wep: 'wep',
-  weps: 'wep',
-  workloadendpoint: 'wep',
-  workloadendpoints: 'wep',
-  node: 'nodes',
-  nodes: 'nodes',
-  bgppeer: 'bgppeers',
-  bgppeers: 'bgppeers',
-} as const;
-type GetKind = (typeof GET_KINDS)[keyof typeof GET_KINDS];
-
-/** What `get KIND` prints: the data for -o json|yaml, the table rows otherwise (-o wide adds columns). */
-function getView(rec: LabRecord, kind: GetKind, wide: boolean): { data: unknown; rows: () => string[][] } {
-  if (kind === 'wep') return { data: rec.plan.workloads, rows: () => wepRows(rec) };
-  if (kind === 'bgppeers') return { data: rec.topology.bgp.peers, rows: () => bgpPeerRows(rec) };
-  if (kind === 'ippool') return { data: rec.topology.ipPools, rows: () => ippoolRows(rec, wide) };
-  const asNumber = rec.topology.bgp.asNumber;
-  const data = rec.plan.nodes.map((n) => ({ name: n.name, ip: n.ip, asNumber, blocks: n.blocks }));
-  return { data, rows: () => nodeRows(rec, wide) };
-}
 
 function registerStatus(program: Command): void {
   program
@@ -57,19 +23,6 @@ function registerStatus(program: Command): void {
       const rec = resolveLab(name);
       const sessions = await Promise.all(rec.plan.nodes.map((n) => bgpSessions(n.bird.socket).catch(() => [])));
       printAs(o.json ? 'json' : undefined, statusData(rec, sessions), () => renderStatus(rec, sessions));
-    });
-}
-
-function registerGet(program: Command): void {
-  program
-    .command('get')
-    .addArgument(aliasedChoice('<kind>', 'ippool | wep (workloadendpoint) | nodes | bgppeers', GET_KINDS))
-    .addOption(outputOption(['wide', 'json', 'yaml'], 'wide | json | yaml').default(''))
-    .addOption(labOption())
-    .description('calicoctl-style views of a running lab')
-    .action(async (kind, o) => {
-      const view = getView(resolveLab(o.lab), kind, o.output === 'wide');
-      printAs(o.output, view.data, () => table(view.rows()));
     });
 }
 
@@ -145,7 +98,6 @@ function registerGraph(program: Command): void {
 
 export function register(program: Command): void {
   registerStatus(program);
-  registerGet(program);
   registerNode(program);
   registerIpam(program);
   registerGraph(program);

@@ -1,0 +1,156 @@
+// calicoctl's resource commands on a running lab: `get KIND [NAME...]` as calicoctl prints it
+// (tables, -o yaml, -o json; kubectl's `get pods -o wide` too), and `apply | create | replace |
+// delete -f FILE|-` through the one reconcile path. Messages are calicoctl v3.30.7's.
+import { readFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { applyResources, namedDocument, readResources, resourcesOf } from '../../calico/calicoctl/apply.ts';
+import type { Action } from '../../calico/calicoctl/changes.ts';
+import { ResourceError } from '../../calico/calicoctl/changes.ts';
+import { kubectlPodsWide } from '../../calico/calicoctl/kubectl.ts';
+import {
+  calicoctlJson,
+  calicoctlYaml,
+  configAsNumber,
+  listResource,
+  resourceTable,
+} from '../../calico/calicoctl/printers.ts';
+import { type CalicoResource, KIND_ALIASES, NAMESPACED_KINDS, resolveKind } from '../../calico/calicoctl/resources.ts';
+import { requireRoot } from '../../lab/lab.ts';
+import { type LabRecord, resolveLab } from '../../lab/state.ts';
+import { labOption } from '../options.ts';
+import { progress, UsageError } from '../output.ts';
+
+const POD_KINDS = ['pod', 'pods', 'po'];
+
+/** The list's resourceVersion: the newest of its resources'. */
+const listVersion = (rec: LabRecord) => String(Math.max(1, ...Object.values(rec.resourceVersions ?? {}).map(Number)));
+
+/** resourcemgr.go:372-375: an exact, case-insensitive alias, else calicoctl's message. */
+function kindOf(alias: string, pods = false): string {
+  if (pods && POD_KINDS.includes(alias.toLowerCase())) return 'pods';
+  const kind = resolveKind(alias);
+  if (!kind) {
+    const known = [...Object.keys(KIND_ALIASES), ...(pods ? POD_KINDS : [])].join(', ');
+    throw new InvalidArgumentError(`resource type '${alias}' is not supported; use one of: ${known}`);
+  }
+  return kind;
+}
+
+interface GetOptions {
+  output?: string;
+  allNamespaces?: boolean;
+  namespace?: string;
+  lab?: string;
+}
+
+/** get.go: names one by one (a missing one is an error after the others print), else the whole list. */
+function printGet(rec: LabRecord, kind: string, names: string[], o: GetOptions): void {
+  const everything = resourcesOf(rec);
+  const all = everything.filter((r) => r.kind === kind);
+  // `get wep` without -A or -n lists the default namespace (common/resources.go:379-381).
+  const ns = NAMESPACED_KINDS.has(kind) && !o.allNamespaces ? (o.namespace ?? 'default') : undefined;
+  const inNs = all.filter((r) => ns === undefined || r.metadata.namespace === ns);
+  const found: CalicoResource[] = [];
+  const missing: string[] = [];
+  for (const n of names) {
+    const r = inNs.find((x) => x.metadata.name === n);
+    if (r) found.push(r);
+    else missing.push(`resource does not exist: ${kind}(${ns ? `${ns}/` : ''}${n}) with error: <nil>`);
+  }
+  const out = o.output ?? 'ps';
+  if (out === 'yaml' || out === 'json') {
+    const value = names.length ? (found.length === 1 ? found[0] : found.length ? found : null) : null;
+    const shown = names.length ? value : listResource(kind, inNs, listVersion(rec));
+    process.stdout.write(out === 'yaml' ? (shown === null ? 'null\n' : calicoctlYaml(shown)) : calicoctlJson(shown));
+  } else {
+    const opts = {
+      wide: out === 'wide',
+      namespace: !!(o.allNamespaces || o.namespace),
+      version: rec.topology.calicoVersion,
+    };
+    const tables = names.length ? found.map((r) => [r]) : [inNs];
+    for (const t of tables) process.stdout.write(resourceTable(kind, t, opts));
+  }
+  if (missing.length) throw new ResourceError(missing.join('\n'));
+}
+
+function registerGet(program: Command): void {
+  program
+    .command('get')
+    .argument(
+      '<kind>',
+      'ippool | bgpconfig | bgppeer | felixconfig | node | wep | ipamblock | blockaffinity | pods',
+      (v: string) => kindOf(v, true),
+    )
+    .argument('[names...]', 'resource names (default: all)')
+    .addOption(new Option('-o, --output <format>', 'ps | wide | yaml | json').choices(['ps', 'wide', 'yaml', 'json']))
+    .option('-A, --all-namespaces', 'every namespace (namespaced kinds)')
+    .option('-n, --namespace <ns>', 'this namespace (namespaced kinds)')
+    .addOption(labOption())
+    .description('resources of a running lab as calicoctl prints them (and pods as kubectl does)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  calilab get ippool -o wide\n  calilab get node k8s-w1 -o yaml\n' +
+        '  calilab get ippool default-ipv4-ippool -o yaml | sed -e "s/ipipMode: Always/ipipMode: Never/" | ' +
+        'calilab apply -f -\n  calilab get pods -A -o wide',
+    )
+    .action((kind, names, o) => {
+      const rec = resolveLab(o.lab);
+      if (kind === 'pods') process.stdout.write(kubectlPodsWide(rec, !!o.allNamespaces, new Date()));
+      else printGet(rec, kind, names, o);
+    });
+}
+
+function readInput(file: string): { text: string; source: string } {
+  try {
+    return { text: readFileSync(file === '-' ? 0 : file, 'utf8'), source: file };
+  } catch (e) {
+    throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+async function change(action: Action, o: { filename?: string; lab?: string }, named?: [string, string]) {
+  requireRoot(`calilab ${action}`);
+  const rec = resolveLab(o.lab);
+  const current = resourcesOf(rec);
+  let docs: ReturnType<typeof readResources>;
+  let source = o.filename ?? '';
+  if (named) {
+    docs = [namedDocument(current, named[0], named[1])];
+    source = `${named[0]} ${named[1]}`;
+  } else {
+    if (!o.filename) throw new UsageError(`calilab ${action} needs -f FILE (or -f - for stdin)`);
+    const input = readInput(o.filename);
+    docs = readResources(rec, input.text, input.source, current);
+  }
+  const r = await applyResources(rec, docs, action, source, current);
+  if (r.changed.length) progress(`${r.changed.join(', ')} converged`, r.ms);
+  process.stdout.write(`${r.message}\n`);
+}
+
+function registerChanges(program: Command): void {
+  const about: Record<Action, string> = {
+    apply: 'create or update resources',
+    create: 'create resources (an existing one is an error)',
+    replace: 'update resources (a missing one is an error)',
+    delete: 'delete resources',
+  };
+  for (const action of ['apply', 'create', 'replace', 'delete'] as const) {
+    const cmd = program
+      .command(action)
+      .option('-f, --filename <file>', 'YAML or JSON file of projectcalico.org/v3 resources, or - for stdin')
+      .addOption(labOption())
+      .description(`${about[action]} on a running lab, as calicoctl ${action} does, through the one reconcile path`);
+    if (action === 'delete') {
+      cmd
+        .argument('[kind]', 'kind, when deleting by name', (v: string) => kindOf(v))
+        .argument('[name]', 'name')
+        .action(async (kind, name, o) => change(action, o, kind && name ? [kind, name] : undefined));
+    } else cmd.action(async (o) => change(action, o));
+  }
+}
+
+export function register(program: Command): void {
+  registerGet(program);
+  registerChanges(program);
+}
