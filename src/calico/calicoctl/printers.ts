@@ -6,6 +6,7 @@
 import { type CalicoVersion, traitsOf } from '../versions.ts';
 import { API_VERSION, type CalicoResource, findResource } from './resources.ts';
 import { type JsonValue, yamlV2 } from './yaml-v2.ts';
+import { tabwriteRows } from '../../util/tabwriter.ts';
 
 export { yamlKeyLess, yamlKeyOrder } from './yaml-v2.ts';
 
@@ -69,51 +70,10 @@ export function listResource(kind: string, items: CalicoResource[], resourceVers
   return { kind: `${kind}List`, apiVersion: API_VERSION, metadata: { resourceVersion }, items };
 }
 
-const runeCount = (s: string) => [...s].length;
-
-/** text/tabwriter's format (tabwriter.go:350-399) for lines of tab-terminated cells: a column block is a
- *  run of lines that have that column; its width is the widest cell plus padding, at least minwidth. */
-function tabFormat(lines: string[][], minwidth: number, padding: number): string {
-  const out: string[] = [];
-  const widths: number[] = [];
-  const writeLines = (from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const line = lines[i];
-      out.push(
-        line.map((c, j) => (j < widths.length ? c + ' '.repeat(Math.max(0, widths[j] - runeCount(c))) : c)).join(''),
-        '\n',
-      );
-    }
-  };
-  const format = (line0: number, line1: number) => {
-    const column = widths.length;
-    for (let t = line0; t < line1; t++) {
-      if (column >= lines[t].length - 1) continue;
-      writeLines(line0, t);
-      line0 = t;
-      let width = minwidth;
-      for (; t < line1 && column < lines[t].length - 1; t++)
-        width = Math.max(width, runeCount(lines[t][column]) + padding);
-      widths.push(width);
-      format(line0, t);
-      widths.pop();
-      line0 = t;
-    }
-    writeLines(line0, line1);
-  };
-  format(0, lines.length);
-  return out.join('');
-}
-
 /** A table as calicoctl's ps printer writes it: every cell tab-terminated through
  *  tabwriter.NewWriter(os.Stdout, 5, 1, 3, ' ', 0), then the blank line printer.go:143 adds. */
 export function tabwriter(rows: string[][]): string {
-  // Each row "c1\tc2\t...\n": the cells, then the empty text after the last tab.
-  return `${tabFormat(
-    rows.map((r) => [...r, '']),
-    5,
-    3,
-  )}\n`;
+  return `${tabwriteRows(rows, { minwidth: 5, padding: 3, terminated: true })}\n`;
 }
 
 export interface TableOptions {

@@ -8,7 +8,7 @@ import { TUNNEL_ATTRIBUTE, TUNNEL_KINDS, tunnelHandle } from '../ipam/tunnels.ts
 import { formatIp, overlaps, parseCidr, size } from '../../net/ipv4.ts';
 import type { LabRecord } from '../../lab/state.ts';
 import { goFormatF, goFormatG } from '../../util/gofmt.ts';
-import { tabwriteRows } from '../../util/tabwriter.ts';
+import { tabwriter } from './printers.ts';
 import { renderTablewriter } from './tablewriter.ts';
 
 /** calicoctl's bordered table (commands/node/status.go:340-341, commands/ipam/show.go:181-182, v3.28.1):
@@ -194,23 +194,8 @@ export function wepTable(rec: LabRecord, o: WepOptions = {}): string[][] {
 
 /** calicoctl's table printer (commands/common/printer.go:134-144): tabwriter(minwidth 5, tabwidth 1,
  *  padding 3, ' ', 0) with every cell tab-terminated, so each line ends in padding; then a blank line. */
-export const calicoctlTable = (rows: string[][]) =>
-  tabwriteRows(rows, { minwidth: 5, padding: 3, terminated: true }) + '\n';
-
-export function nodeRows(rec: LabRecord, wide: boolean): string[][] {
-  if (!wide) return [['NAME'], ...rec.plan.nodes.map((n) => [n.name])];
-  return [
-    ['NAME', 'ASN', 'IPV4', 'IPV6'],
-    ...rec.plan.nodes.map((n) => [n.name, `(${rec.topology.bgp.asNumber})`, `${n.ip}/${n.subnet.split('/')[1]}`, '']),
-  ];
-}
-
-export function bgpPeerRows(rec: LabRecord): string[][] {
-  return [
-    ['NAME', 'PEERIP', 'NODE', 'ASN'],
-    ...rec.topology.bgp.peers.map((p) => [p.name, p.ip, '(global)', String(p.asNumber)]),
-  ];
-}
+/** calicoctl's ps table (printers.ts): tabwriter(5, 1, 3) and the blank line after it. */
+export const calicoctlTable = tabwriter;
 
 export function ippoolRows(rec: LabRecord, wide: boolean): string[][] {
   const pools = rec.topology.ipPools;
