@@ -90,3 +90,80 @@ test('10,000 pods allocate without duplicates', (t) => {
   t.is(new Set(a.pods.map((p) => p.ip)).size, 10000);
   t.log(`${Date.now() - start} ms (speed is the benchmark's business, not a test's)`);
 });
+
+// ---- Calico's rules (libcalico-go/lib/ipam, node/pkg/allocateip at v3.30.7) ----
+const edited = (o: Record<string, any>, fn: (o: Record<string, any>) => void) => {
+  const copy = JSON.parse(JSON.stringify(o));
+  fn(copy);
+  return validateTopology(copy, 't.yaml');
+};
+
+test('both modes Never: no tunnel address, the first pod takes the block .0 (allocateip.go:664-751)', (t) => {
+  const o = minimal();
+  o.ipPools[0].ipipMode = 'Never';
+  const a = allocate(validateTopology(o, 't.yaml'));
+  t.deepEqual(
+    a.nodes.map((n) => [n.ipipTunnelAddress, n.vxlanTunnelAddress]),
+    [
+      [undefined, undefined],
+      [undefined, undefined],
+    ],
+  );
+  t.deepEqual(
+    a.pods.map((p) => p.ip),
+    ['192.168.0.0', '192.168.0.64'],
+  );
+});
+
+test('VXLAN pools give vxlan.calico the address tunl0 would have had; IPIP gives tunl0 (allocateip.go:257)', (t) => {
+  const o = minimal();
+  Object.assign(o.ipPools[0], { ipipMode: 'Never', vxlanMode: 'Always' });
+  const a = allocate(validateTopology(o, 't.yaml'));
+  t.deepEqual(
+    a.nodes.map((n) => [n.ipipTunnelAddress, n.vxlanTunnelAddress]),
+    [
+      [undefined, '192.168.0.0'],
+      [undefined, '192.168.0.64'],
+    ],
+  );
+  t.is(a.blocks[0].allocations[0], 'vxlan-tunnel-addr-n1');
+  t.is(a.blocks[0].allocations[1], 'k8s-pod-network.default.p1');
+});
+
+test('a released address goes to the back of the free list (ipam_block.go release): IPIP -> Never -> IPIP', (t) => {
+  const o = minimal();
+  const ipip = validateTopology(o, 't.yaml');
+  const a0 = allocate(ipip);
+  const never = edited(o, (x) => (x.ipPools[0].ipipMode = 'Never'));
+  const a1 = allocate(never, a0);
+  t.is(a1.nodes[0].ipipTunnelAddress, undefined);
+  t.deepEqual(a1.blocks[0].unallocated.slice(0, 2), [2, 3]);
+  t.is(a1.blocks[0].unallocated.at(-1), 0, '.0 released to the back');
+  const back = allocate(ipip, a1);
+  t.is(back.nodes[0].ipipTunnelAddress, '192.168.0.2', 'the next never-used address, not .0');
+});
+
+test('IPIP -> VXLAN releases tunl0 first, then assigns vxlan.calico; VXLAN -> IPIP assigns first', (t) => {
+  const o = minimal();
+  const a0 = allocate(validateTopology(o, 't.yaml'));
+  const vx = edited(o, (x) => Object.assign(x.ipPools[0], { ipipMode: 'Never', vxlanMode: 'Always' }));
+  const a1 = allocate(vx, a0);
+  t.deepEqual([a1.nodes[0].ipipTunnelAddress, a1.nodes[0].vxlanTunnelAddress], [undefined, '192.168.0.2']);
+  const a2 = allocate(validateTopology(o, 't.yaml'), a1);
+  t.deepEqual([a2.nodes[0].ipipTunnelAddress, a2.nodes[0].vxlanTunnelAddress], ['192.168.0.3', undefined]);
+  t.deepEqual(a2.blocks[0].unallocated.slice(-2), [0, 2], 'tunl0 .0 released first, then vxlan .2');
+});
+
+test("a deleted pod's address comes back only after every never-used one", (t) => {
+  const o = minimal();
+  const a0 = allocate(validateTopology(o, 't.yaml'));
+  const without = edited(o, (x) => (x.pods = x.pods.slice(1)));
+  const a1 = allocate(without, a0);
+  const again = edited(o, (x) => x.pods.push({ name: 'p3', node: 'n1' }));
+  const a2 = allocate(again, a1);
+  // p1 comes back as a new pod (first in the file), then p3: neither gets the released .1.
+  t.is(a2.pods.find((p) => p.name === 'p1')!.ip, '192.168.0.2');
+  t.is(a2.pods.find((p) => p.name === 'p3')!.ip, '192.168.0.3');
+  t.is(a2.blocks[0].unallocated[0], 4);
+  t.is(a2.blocks[0].unallocated.at(-1), 1);
+});
