@@ -4,6 +4,7 @@
 // validated names only, and ip's own tokenizer (not a shell) reads them.
 import type { KernelObjects } from './objects.ts';
 import type { Plan } from './plan.ts';
+import { felixCreate, felixFdb, felixNft } from '../calico/felix/dataplane.ts';
 
 /** What the running kernel decides for us: does a new netns already hold the fallback tunl0? */
 export interface KernelFacts {
@@ -76,6 +77,15 @@ export function renderPlanText(plan: Plan, facts: KernelFacts): string {
   lines.push(...rootBatch(plan));
   for (const [ns, batch] of namespaceBatches(plan, facts)) lines.push('', `## ip -n ${ns} -batch`, ...batch);
   for (const [ns, args] of sysctlArgs(plan)) lines.push('', `## ip netns exec ${ns} sysctl -w`, ...args);
+  // Felix's part (kernel/felix.ts applies it after the namespaces exist); WireGuard's keys and
+  // peers come from the state directory at apply time, so only its device, rule and routes show.
+  for (const f of plan.felix) {
+    const [create, fdb] = [felixCreate(f), felixFdb(f)];
+    if (create.length) lines.push('', `## Felix on ${f.node}: ip -n ${f.netns} -batch`, ...create);
+    if (fdb.length) lines.push('', `## Felix on ${f.node}: bridge -n ${f.netns} -batch`, ...fdb);
+    if (f.natOutgoing)
+      lines.push('', `## Felix on ${f.node}: ip netns exec ${f.netns} nft -f -`, felixNft(f).trimEnd());
+  }
   for (const n of plan.nodes) lines.push('', `## ${n.bird.config}`, n.bird.text.trimEnd());
   if (plan.tor)
     lines.push(
