@@ -101,9 +101,14 @@ function registerGet(program: Command): void {
     });
 }
 
-function readInput(file: string): { text: string; source: string } {
+/** The input of -f: a file, or stdin read as a stream (readFileSync(0) fails with EAGAIN when
+ *  stdin is a non-blocking pipe, as in `get … | sed … | apply -f -`). */
+async function readInput(file: string): Promise<{ text: string; source: string }> {
   try {
-    return { text: readFileSync(file === '-' ? 0 : file, 'utf8'), source: file };
+    if (file !== '-') return { text: readFileSync(file, 'utf8'), source: file };
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return { text: Buffer.concat(chunks).toString('utf8'), source: file };
   } catch (e) {
     throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${(e as Error).message}`, { cause: e });
   }
@@ -120,7 +125,7 @@ async function change(action: Action, o: { filename?: string; lab?: string }, na
     source = `${named[0]} ${named[1]}`;
   } else {
     if (!o.filename) throw new UsageError(`calilab ${action} needs -f FILE (or -f - for stdin)`);
-    const input = readInput(o.filename);
+    const input = await readInput(o.filename);
     docs = readResources(rec, input.text, input.source, current);
   }
   const r = await applyResources(rec, docs, action, source, current);
