@@ -7,6 +7,7 @@
 //   - qdisc names, which follow the host's default (fq_codel, mq, noqueue);
 //   - iproute2/kernel version words: "proto kernel_ll" on link-local addresses;
 //   - times of day (calicoctl's SINCE), and runs of spaces (column widths follow the content);
+//   - WireGuard keys (32 bytes in base64: 43 characters and "="), which every lab generates afresh;
 //   - trailing spaces; names that `route` resolved (the document's own hosts) back to addresses.
 // Pure: no kernel, no files.
 import type { Golden } from './goldens.ts';
@@ -20,10 +21,18 @@ export function normalise(line: string, names: Record<string, string> = {}): str
   s = s.replace(/ qdisc \S+/, ' qdisc <q>');
   s = s.replace(/ proto kernel_ll/, '');
   s = s.replace(/\b\d\d:\d\d:\d\d\b/g, 'hh:mm:ss');
+  s = s.replace(/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=(?![A-Za-z0-9+/=])/g, '<wg key>');
   for (const [name, ip] of Object.entries(names))
     s = s.replace(new RegExp(`(^|\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`), `$1${ip}`);
   return s.replace(/ {2,}/g, ' ').trim();
 }
+
+/** Every line of the capture is one calilab does not emulate (hostOnly): there is nothing to run. */
+export const notEmulated = (g: Golden): boolean =>
+  g.expected
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .every((l) => g.hostOnly?.some((n) => new RegExp(n.pattern).test(normalise(l, g.names))));
 
 /** The live lines a capture looks at: one `ip addr` block, or grepped lines, or all. */
 export function selectLive(g: Golden, live: string): string[] {
@@ -56,6 +65,11 @@ export interface CaptureResult {
 }
 
 const firstWord = (s: string) => s.split(' ').slice(0, 2).join(' ');
+const commonStart = (a: string, b: string) => {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i;
+};
 
 export function compareCapture(g: Golden, liveText: string): CaptureResult {
   const live = selectLive(g, liveText);
@@ -73,8 +87,12 @@ export function compareCapture(g: Golden, liveText: string): CaptureResult {
       lines.push({ doc, live: liveNorm[i], status: 'match' });
       continue;
     }
-    // Nearest live line for the side-by-side view: same leading words, else the same position.
-    const near = liveNorm.find((l) => firstWord(l) === firstWord(doc)) ?? liveNorm[lines.length];
+    // Nearest live line for the side-by-side view: same leading words (the longest common start
+    // among several), else the same position.
+    const same = liveNorm.filter((l) => firstWord(l) === firstWord(doc));
+    const near = same.length
+      ? same.reduce((a, b) => (commonStart(b, doc) > commonStart(a, doc) ? b : a))
+      : liveNorm[lines.length];
     const known = g.known?.find((n) => new RegExp(n.pattern).test(doc));
     lines.push({ doc, live: near, status: known ? 'known' : 'differs', why: known?.why });
   }
@@ -94,7 +112,8 @@ export function renderSideBySide(r: CaptureResult, width = 70): string {
   const verdict = r.status === 'match' ? 'match' : r.status === 'known' ? 'known differences' : 'DIFFERS';
   const command = g.argv ? g.argv.join(' ') : `calicoctl view ${g.view}`;
   const out = [
-    `[${verdict}] doc ${g.doc} ${g.title}  (${g.source}; ${command} in ${g.target})`,
+    `[${verdict}] doc ${g.doc} ${g.title}  (${g.source}; ${command} in ${g.target}` +
+      `${g.state ? `, lab state ${g.state}` : ''})`,
     `  ${'document'.padEnd(width)}   calilab`,
   ];
   for (const l of r.lines)

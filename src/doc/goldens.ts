@@ -3,8 +3,10 @@
 // topology; `calilab doc` and the golden tests compare live output with these texts after the
 // normalisation in compare.ts. Lines calilab does not emulate at all (the host's own DHCP or
 // Vagrant NAT routes, docker0) are listed with the reason, and so are lines known to differ.
-// Doc 003's calicoctl and kubectl captures are in goldens-003.ts.
+// Doc 003's calicoctl and kubectl captures are in goldens-003.ts, those after its walk to
+// WireGuard in goldens-003-wireguard.ts.
 import { GOLDENS_003 } from './goldens-003.ts';
+import { GOLDENS_003_WIREGUARD } from './goldens-003-wireguard.ts';
 
 export interface LineNote {
   /** Regular expression over a normalised document line. */
@@ -27,7 +29,15 @@ export type GoldenView =
   | 'ipam-show-configuration'
   | 'checksystem'
   | 'kubectl-pods-wide'
-  | 'kubectl-pods-wide-all';
+  | 'kubectl-pods-wide-all'
+  | GetYamlView;
+
+/** `calicoctl get KIND [NAME...] -o yaml`, e.g. `get node k8s-w1 -o yaml`: the lab's resources as
+ *  calilab's `get` prints them (src/calico/calicoctl/resources.ts). */
+export type GetYamlView = `get ${string} -o yaml`;
+
+/** A later point of a document's walk, which calicoctl patches lead to (STATES). */
+export type GoldenState = 'wireguard';
 
 export interface Golden {
   doc: '000' | '001' | '002' | '003' | '004';
@@ -49,7 +59,46 @@ export interface Golden {
   names?: Record<string, string>;
   hostOnly?: LineNote[];
   known?: LineNote[];
+  /** The lab after the document's patches up to this state (STATES); none: the lab as `up` makes it. */
+  state?: GoldenState;
 }
+
+/** One `calicoctl patch KIND NAME -p PATCH` of a document's walk, where the document runs it. */
+export interface PatchStep {
+  source: string;
+  kind: string;
+  name: string;
+  patch: string;
+}
+
+/** Each state: its document, and the patches that lead there from the document's previous state
+ *  (the first from the lab as `up` makes it), in the document's own order. */
+export const STATES: Record<GoldenState, { doc: Golden['doc']; steps: PatchStep[] }> = {
+  wireguard: {
+    doc: '003',
+    steps: [
+      // `calicoctl get ippool default-ipv4-ippool -o yaml | sed -e "s/ipipMode: Always/ipipMode: Never/" |
+      // calicoctl apply -f -`: the same change as this patch.
+      { source: '003 line 1110', kind: 'ippool', name: 'default-ipv4-ippool', patch: '{"spec":{"ipipMode":"Never"}}' },
+      {
+        source: '003 line 1254',
+        kind: 'ippool',
+        name: 'default-ipv4-ippool',
+        patch: '{"spec":{"ipipMode":"CrossSubnet"}}',
+      },
+      {
+        source: '003 line 1278',
+        kind: 'felixconfiguration',
+        name: 'default',
+        patch: '{"spec":{"wireguardEnabled":true}}',
+      },
+    ],
+  },
+};
+
+/** A document's states in walk order. */
+export const statesOf = (doc: Golden['doc']): GoldenState[] =>
+  (Object.keys(STATES) as GoldenState[]).filter((s) => STATES[s].doc === doc);
 
 /** Doc 004's `route` resolved these names (the Vagrant machines' /etc/hosts). */
 const VAGRANT_HOSTS = { 'worker-node01': '10.0.0.11', 'worker-node02': '10.0.0.12', 'master-node': '10.0.0.10' };
@@ -65,6 +114,55 @@ const VAGRANT_HOST_ONLY: LineNote[] = [
 
 const NODE_ROUTE_HEADER =
   'Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface';
+
+const lines = (...ls: string[]) => ls.join('\n');
+
+/** Doc 003 lines 879-900: `tcpdump -i cali1429ee5e74b -nn` on k8s-w1, the interface of CoreDNS's pod
+ *  coredns-55cb58b774-z482n (172.16.158.1). */
+const TCPDUMP_COREDNS = [
+  'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode',
+  'listening on cali1429ee5e74b, link-type EN10MB (Ethernet), snapshot length 262144 bytes',
+  '02:16:36.785077 IP 192.168.10.101.32948 > 172.16.158.1.8080: Flags [S], seq 1995566909, win 62587, ' +
+    'options [mss 8941,sackOK,TS val 2096407014 ecr 0,nop,wscale 7], length 0',
+  '02:16:36.785102 IP 172.16.158.1.8080 > 192.168.10.101.32948: Flags [S.], seq 3291293760, ' +
+    'ack 1995566910, win 62503, options [mss 8941,sackOK,TS val 3214329542 ecr 2096407014,nop,wscale 7], length 0',
+  '02:16:36.785135 IP 192.168.10.101.32948 > 172.16.158.1.8080: Flags [.], ack 1, win 489, ' +
+    'options [nop,nop,TS val 2096407014 ecr 3214329542], length 0',
+  '02:16:36.785280 IP 192.168.10.101.42932 > 172.16.158.1.8181: Flags [S], seq 1567875025, win 62587, ' +
+    'options [mss 8941,sackOK,TS val 2096407014 ecr 0,nop,wscale 7], length 0',
+  '02:16:36.785289 IP 172.16.158.1.8181 > 192.168.10.101.42932: Flags [S.], seq 37504632, ' +
+    'ack 1567875026, win 62503, options [mss 8941,sackOK,TS val 3214329542 ecr 2096407014,nop,wscale 7], length 0',
+  '02:16:36.785303 IP 192.168.10.101.42932 > 172.16.158.1.8181: Flags [.], ack 1, win 489, ' +
+    'options [nop,nop,TS val 2096407014 ecr 3214329542], length 0',
+  '02:16:36.785417 IP 192.168.10.101.42932 > 172.16.158.1.8181: Flags [P.], seq 1:110, ack 1, win 489, ' +
+    'options [nop,nop,TS val 2096407014 ecr 3214329542], length 109',
+  '02:16:36.785424 IP 172.16.158.1.8181 > 192.168.10.101.42932: Flags [.], ack 110, win 488, ' +
+    'options [nop,nop,TS val 3214329542 ecr 2096407014], length 0',
+  '02:16:36.785455 IP 192.168.10.101.32948 > 172.16.158.1.8080: Flags [P.], seq 1:111, ack 1, win 489, ' +
+    'options [nop,nop,TS val 2096407014 ecr 3214329542], length 110: HTTP: GET /health HTTP/1.1',
+  '02:16:36.785459 IP 172.16.158.1.8080 > 192.168.10.101.32948: Flags [.], ack 111, win 488, ' +
+    'options [nop,nop,TS val 3214329542 ecr 2096407014], length 0',
+  '02:16:36.788880 IP 172.16.158.1.8181 > 192.168.10.101.42932: Flags [P.], seq 1:138, ack 110, win 488, ' +
+    'options [nop,nop,TS val 3214329546 ecr 2096407014], length 137',
+  '02:16:36.788934 IP 192.168.10.101.42932 > 172.16.158.1.8181: Flags [.], ack 138, win 488, ' +
+    'options [nop,nop,TS val 2096407018 ecr 3214329546], length 0',
+  '02:16:36.788976 IP 172.16.158.1.8181 > 192.168.10.101.42932: Flags [F.], seq 138, ack 110, win 488, ' +
+    'options [nop,nop,TS val 3214329546 ecr 2096407018], length 0',
+  '02:16:36.789087 IP 172.16.158.1.8080 > 192.168.10.101.32948: Flags [P.], seq 1:138, ack 111, win 488, ' +
+    'options [nop,nop,TS val 3214329546 ecr 2096407014], length 137: HTTP: HTTP/1.1 200 OK',
+  '02:16:36.789115 IP 192.168.10.101.32948 > 172.16.158.1.8080: Flags [.], ack 138, win 488, ' +
+    'options [nop,nop,TS val 2096407018 ecr 3214329546], length 0',
+  '02:16:36.789142 IP 172.16.158.1.8080 > 192.168.10.101.32948: Flags [F.], seq 138, ack 111, win 488, ' +
+    'options [nop,nop,TS val 3214329546 ecr 2096407018], length 0',
+  '02:16:36.789353 IP 192.168.10.101.32948 > 172.16.158.1.8080: Flags [F.], seq 111, ack 139, win 488, ' +
+    'options [nop,nop,TS val 2096407018 ecr 3214329546], length 0',
+  '02:16:36.789377 IP 172.16.158.1.8080 > 192.168.10.101.32948: Flags [.], ack 112, win 488, ' +
+    'options [nop,nop,TS val 3214329546 ecr 2096407018], length 0',
+  '02:16:36.789595 IP 192.168.10.101.42932 > 172.16.158.1.8181: Flags [F.], seq 110, ack 139, win 488, ' +
+    'options [nop,nop,TS val 2096407018 ecr 3214329546], length 0',
+  '02:16:36.789607 IP 172.16.158.1.8181 > 192.168.10.101.42932: Flags [.], ack 111, win 488, ' +
+    'options [nop,nop,TS val 3214329546 ecr 2096407018], length 0',
+];
 
 export const GOLDENS: Golden[] = [
   // ---- doc 000: k8s-cp1 of a kubeadm cluster, IPIP Always ----
@@ -316,8 +414,33 @@ Destination     Gateway         Genmask         Flags Metric Ref    Use Iface
       },
     ],
   },
-  // calicoctl and kubectl views of doc 003 (goldens-003.ts)
+  {
+    doc: '003',
+    id: '003-tcpdump-coredns',
+    title: "tcpdump on CoreDNS's cali interface on k8s-w1",
+    target: 'k8s-w1',
+    // Never run: every line is the traffic of a pod calilab does not have (notEmulated in compare.ts).
+    argv: ['tcpdump', '-i', 'cali1429ee5e74b', '-nn'],
+    source: '003 lines 878-900',
+    expected: lines(...TCPDUMP_COREDNS),
+    hostOnly: [
+      {
+        pattern: '^tcpdump: verbose output suppressed|^listening on cali1429ee5e74b,',
+        why:
+          "tcpdump's banner for cali1429ee5e74b, the host side of CoreDNS coredns-55cb58b774-z482n " +
+          '(172.16.158.1, lines 584-587), a kube-system pod calilab does not run',
+      },
+      {
+        pattern: ' IP (192\\.168\\.10\\.101\\.\\d+ > 172\\.16\\.158\\.1\\.|172\\.16\\.158\\.1\\.)(8080|8181)',
+        why:
+          "kubelet's HTTP probes of CoreDNS from k8s-w1's own address (liveness GET /health on 8080, " +
+          'readiness on 8181): calilab has no kubelet and no CoreDNS, and its pods answer no probes',
+      },
+    ],
+  },
+  // calicoctl and kubectl views of doc 003 (goldens-003.ts), then the captures after its walk to WireGuard
   ...GOLDENS_003,
+  ...GOLDENS_003_WIREGUARD,
   // ---- doc 004: Vagrant kubeadm cluster ----
   {
     doc: '004',

@@ -1,8 +1,11 @@
 // Every capture of the five source documents, compared with the live lab that reproduces it
 // (issue 6): lines match after the documented normalisation, or differ for a documented reason.
+// Captures of a later state of a document's walk run after its patches (doc 003: IPIP Never,
+// CrossSubnet, WireGuard on), so that lab ends in WireGuard. Each document ends with its report.
 import test from 'ava';
 import { renderSideBySide } from '../../src/doc/compare.ts';
 import { DOC_TOPOLOGY, DOCS } from '../../src/doc/goldens.ts';
+import { docReport, renderReport } from '../../src/doc/report.ts';
 import { compareDoc } from '../../src/doc/run.ts';
 import { down, up } from '../../src/lab/lab.ts';
 import { leftovers, requireDatapath, testTopology } from './lab-fixture.ts';
@@ -23,6 +26,9 @@ const MUST_MATCH = [
   '003-ipam-show-borrowed',
   '003-ipam-show-configuration',
   '003-wep',
+  '003-wg-felixconfig',
+  '003-wg-node-keys',
+  '003-wg-node-key-w1',
   '004-master-tunl0',
   '004-node01-tunl0',
 ];
@@ -45,6 +51,7 @@ for (const doc of DOCS) {
         for (const l of r.lines.filter((x) => x.status === 'known')) t.not(l.doc, l.live, `${r.golden.id}: stale note`);
       }
       t.true(results.length > 0);
+      t.log(renderReport(docReport(doc, results)));
     } finally {
       await down(topo.name);
       t.deepEqual(await leftovers(topo.name), []);

@@ -38,6 +38,32 @@ test('normalisation removes only what differs between machines', (t) => {
   );
 });
 
+test('WireGuard keys (32 bytes in base64) are normalised to one shape; other base64 is not', (t) => {
+  t.is(normalise('PublicKey = rWepcpPRToZHtb563t5AKAhIHT69rMgTOIuCE8o3AgE='), 'PublicKey = <wg key>');
+  t.is(
+    normalise('    wireguardPublicKey: XK6OS/pP/4/ntGg3WdPYTQP9SQLWNM884DlC/8OgK1s='),
+    'wireguardPublicKey: <wg key>',
+  );
+  t.is(
+    normalise('  public key: nGJDPnehiHNMwf9Z25Q8hGN1PCTeCTefh1pNAEjiPC8='),
+    normalise('  public key: DwdcNTZ9CzJdaW5SxmvfrHNqDcHZgFTUqhf+srC/1yk='),
+  );
+  // Not 32 bytes: the 43rd character carries bits a 32-byte key cannot have, or the length is off.
+  t.is(
+    normalise('key: rWepcpPRToZHtb563t5AKAhIHT69rMgTOIuCE8o3AgF='),
+    'key: rWepcpPRToZHtb563t5AKAhIHT69rMgTOIuCE8o3AgF=',
+  );
+  t.is(
+    normalise('key: XrWepcpPRToZHtb563t5AKAhIHT69rMgTOIuCE8o3AgE='),
+    'key: XrWepcpPRToZHtb563t5AKAhIHT69rMgTOIuCE8o3AgE=',
+  );
+  t.is(
+    normalise('key: WepcpPRToZHtb563t5AKAhIHT69rMgTOIuCE8o3AgE='),
+    'key: WepcpPRToZHtb563t5AKAhIHT69rMgTOIuCE8o3AgE=',
+  );
+  t.is(normalise('private key: (hidden)'), 'private key: (hidden)');
+});
+
 test('a live cali block that matches doc 002 line by line', (t) => {
   const live = [
     '5: calib4a3f1f19e9@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UP group default qlen 1000',

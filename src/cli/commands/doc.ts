@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { DOC_TOPOLOGY, DOCS, type Golden } from '../../doc/goldens.ts';
+import { docReport, renderReport } from '../../doc/report.ts';
 import { compareDoc } from '../../doc/run.ts';
 import { down, requireRoot } from '../../lab/lab.ts';
 import { listLabs, resolveLab } from '../../lab/state.ts';
@@ -44,7 +45,9 @@ export function register(program: Command): void {
       if (!rec) rec = (await upInterruptible(topo)).record;
       try {
         const results = await compareDoc(rec, doc);
-        printAs(o.json ? 'json' : undefined, docData(results), () => renderDoc(results, doc, topo.name));
+        // The text ends with the document's report: captures and lines by verdict, with the reasons.
+        const text = () => `${renderDoc(results, doc, topo.name)}\n${renderReport(docReport(doc, results))}`;
+        printAs(o.json ? 'json' : undefined, docData(results), text);
         process.exitCode = results.some((r) => r.status === 'differs') ? EXIT.verifyFailed : EXIT.ok;
       } finally {
         if (started && !o.keep) await down(topo.name);
