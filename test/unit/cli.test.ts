@@ -191,6 +191,7 @@ test('completion is derived from the command tree: every command, subcommand, op
   t.deepEqual(await complete(script, 'node', 'status', '-o', ''), ['json', 'yaml']);
   t.deepEqual(await complete(script, 'graph', 'x.yaml', '--output', ''), ['mermaid', 'dot', 'svg']);
   t.deepEqual(await complete(script, 'link', 'k8s-w1', ''), ['down', 'up']);
+  t.deepEqual(await complete(script, 'get', 'i'), ['ippool', 'ipamblock']);
   t.deepEqual(await complete(script, 'run', '--v'), ['--verify']);
   t.deepEqual(await complete(script, 'up', 'topologies/calico-ipip'), ['topologies/calico-ipip-3node.yaml']);
   const zsh = (await calilab('completion', 'zsh')).stdout;

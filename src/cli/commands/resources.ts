@@ -2,7 +2,7 @@
 // (tables, -o yaml, -o json; kubectl's `get pods -o wide` too), and `apply | create | replace |
 // delete -f FILE|-` through the one reconcile path. Messages are calicoctl v3.30.7's.
 import { readFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { Argument, type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { applyResources, namedDocument, readResources, resourcesOf } from '../../calico/calicoctl/apply.ts';
 import type { Action } from '../../calico/calicoctl/changes.ts';
 import { ResourceError } from '../../calico/calicoctl/changes.ts';
@@ -21,6 +21,17 @@ import { labOption } from '../options.ts';
 import { progress, UsageError } from '../output.ts';
 
 const POD_KINDS = ['pod', 'pods', 'po'];
+const COMPLETED_KINDS = [
+  'ippool',
+  'bgpconfig',
+  'bgppeer',
+  'felixconfig',
+  'node',
+  'wep',
+  'ipamblock',
+  'blockaffinity',
+  'pods',
+];
 
 /** The list's resourceVersion: the newest of its resources'. */
 const listVersion = (rec: LabRecord) => String(Math.max(1, ...Object.values(rec.resourceVersions ?? {}).map(Number)));
@@ -77,10 +88,11 @@ function printGet(rec: LabRecord, kind: string, names: string[], o: GetOptions):
 function registerGet(program: Command): void {
   program
     .command('get')
-    .argument(
-      '<kind>',
-      'ippool | bgpconfig | bgppeer | felixconfig | node | wep | ipamblock | blockaffinity | pods',
-      (v: string) => kindOf(v, true),
+    .addArgument(
+      // The choices are what completion offers and help lists; the parser takes every calicoctl alias.
+      new Argument('<kind>', "a kind, by any of calicoctl's names")
+        .choices(COMPLETED_KINDS)
+        .argParser((v: string) => kindOf(v, true)),
     )
     .argument('[names...]', 'resource names (default: all)')
     .addOption(new Option('-o, --output <format>', 'ps | wide | yaml | json').choices(['ps', 'wide', 'yaml', 'json']))
