@@ -92,7 +92,7 @@ interface Context {
   changed: Set<string>;
 }
 
-const where = (c: Context, d: ResourceDoc) => `document ${d.doc} (${d.kind} ${d.name})`;
+const where = (_c: Context, d: ResourceDoc) => `document ${d.doc} (${d.kind} ${d.name})`;
 
 function refuse(c: Context, d: ResourceDoc, fields: string[], live: Record<string, string>, managedBy: string) {
   for (const f of fields) {

@@ -139,7 +139,7 @@ class Ipam {
   release(node: string, ip: string): void {
     const n = parseIp(ip);
     const b = this.blockOf(node, n);
-    if (!b || !b.allocations.has(n - b.cidr.network)) return;
+    if (!b?.allocations.has(n - b.cidr.network)) return;
     b.allocations.delete(n - b.cidr.network);
     b.unallocated.push(n - b.cidr.network);
   }

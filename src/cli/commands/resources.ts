@@ -78,6 +78,8 @@ function printGet(rec: LabRecord, kind: string, names: string[], o: GetOptions):
       wide: out === 'wide',
       namespace: !!(o.allNamespaces || o.namespace),
       version: rec.topology.calicoVersion,
+      // `config "asnumber"` (printer.go:242-271): the default BGPConfiguration's AS for nodes without one.
+      asNumber: configAsNumber(everything),
     };
     const tables = names.length ? found.map((r) => [r]) : [inNs];
     for (const t of tables) process.stdout.write(resourceTable(kind, t, opts));
