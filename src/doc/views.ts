@@ -4,11 +4,10 @@
 import type { ModuleCheck } from '../calico/calicoctl/checksystem.ts';
 import { renderCheckSystem } from '../calico/calicoctl/checksystem.ts';
 import { kubectlPodsWide } from '../calico/calicoctl/kubectl.ts';
-import { calicoctlYaml, listResource } from '../calico/calicoctl/printers.ts';
-import { labResources, NAMESPACED_KINDS, resolveKind } from '../calico/calicoctl/resources.ts';
-import { calicoctlTable, ippoolRows, renderIpamShow, wepTable } from '../calico/calicoctl/views.ts';
+import { getOutput } from '../calico/calicoctl/get.ts';
+import { labResources, resolveKind } from '../calico/calicoctl/resources.ts';
+import { renderIpamShow } from '../calico/calicoctl/views.ts';
 import type { LabRecord } from '../lab/state.ts';
-import { table } from '../report/table.ts';
 import type { GetYamlView, GoldenView } from './goldens.ts';
 
 export interface ViewContext {
@@ -25,35 +24,31 @@ export type RecordView = Exclude<GoldenView, 'node-status'>;
 
 const isGetYaml = (view: RecordView): view is GetYamlView => view.startsWith('get ') && view.endsWith(' -o yaml');
 
-/** `calicoctl get KIND [NAME...] -o yaml` as calilab's `get` prints it (src/cli/commands/resources.ts):
- *  one named resource, several as a sequence, none named: the kind's List (`get wep`: namespace default). */
+/** `calicoctl get KIND [NAME...] -o yaml` as calilab's `get` prints it (src/calico/calicoctl/get.ts). */
 function getYaml(rec: LabRecord, view: GetYamlView, publicKeys?: Map<string, string>): string {
   const [alias, ...names] = view.split(' ').slice(1, -2);
   const kind = resolveKind(alias);
   if (!kind) throw new Error(`golden view "${view}": calicoctl has no resource type ${alias}`);
-  const all = labResources(rec, publicKeys).filter(
-    (r) => r.kind === kind && (!NAMESPACED_KINDS.has(kind) || r.metadata.namespace === 'default'),
-  );
-  if (!names.length) {
-    const version = String(Math.max(1, ...Object.values(rec.resourceVersions ?? {}).map(Number)));
-    return calicoctlYaml(listResource(kind, all, version));
-  }
-  const found = names.map((n) => all.find((r) => r.metadata.name === n));
-  if (found.some((r) => !r)) throw new Error(`golden view "${view}": the lab has no such ${kind}`);
-  return calicoctlYaml(found.length === 1 ? found[0] : found);
+  const r = getOutput(rec, labResources(rec, publicKeys), { kind, names, output: 'yaml' });
+  if (r.missing.length) throw new Error(`golden view "${view}": the lab has no such ${kind}`);
+  return r.text;
 }
+
+/** A calicoctl table of the lab's resources, as `calilab get` prints it. */
+const getTable = (rec: LabRecord, kind: string, output: 'ps' | 'wide', allNamespaces = false) =>
+  getOutput(rec, labResources(rec), { kind, names: [], output, allNamespaces }).text;
 
 export function renderView(rec: LabRecord, view: RecordView, ctx: ViewContext): string {
   if (isGetYaml(view)) return getYaml(rec, view, ctx.publicKeys);
   switch (view) {
     case 'ippool-wide':
-      return table(ippoolRows(rec, true));
+      return getTable(rec, 'IPPool', 'wide');
     case 'wep':
-      return calicoctlTable(wepTable(rec));
+      return getTable(rec, 'WorkloadEndpoint', 'ps');
     case 'wep-all':
-      return calicoctlTable(wepTable(rec, { allNamespaces: true }));
+      return getTable(rec, 'WorkloadEndpoint', 'ps', true);
     case 'wep-wide-all':
-      return calicoctlTable(wepTable(rec, { allNamespaces: true, wide: true }));
+      return getTable(rec, 'WorkloadEndpoint', 'wide', true);
     case 'ipam-show':
       return renderIpamShow(rec, 'pools');
     case 'ipam-show-blocks':

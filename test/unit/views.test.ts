@@ -1,16 +1,14 @@
 import test from 'ava';
 import { renderTablewriter } from '../../src/calico/calicoctl/tablewriter.ts';
+import { getOutput } from '../../src/calico/calicoctl/get.ts';
+import { cidrToName, labResources, workloadEndpointName } from '../../src/calico/calicoctl/resources.ts';
 import {
-  blockResourceName,
   boxTable,
-  calicoctlTable,
   ipamBorrowedRows,
   ipamRows,
   renderIpamShow,
   renderNodeStatus,
   utilizationRow,
-  wepName,
-  wepTable,
 } from '../../src/calico/calicoctl/views.ts';
 import { goFormatF, goFormatG } from '../../src/util/gofmt.ts';
 import { kansRecord } from './lab-record.ts';
@@ -146,7 +144,7 @@ test("ipam show on doc 003's lab: blocks in KDD name order, tunnel addresses and
     ['Block', '172.16.34.0/24', '256', '2 (1%)', '254 (99%)'],
   ]);
   t.is(ipamRows(rec, false).length, 2);
-  t.is(blockResourceName('172.16.34.0/24'), '172-16-34-0-24');
+  t.is(cidrToName('172.16.34.0/24'), '172-16-34-0-24');
 });
 
 test('ipam show --show-borrowed: an address whose pod runs on another node than the block', (t) => {
@@ -183,12 +181,14 @@ test('ipam show --show-configuration: IPAMConfig with %#v, numbers right-aligned
 
 test('get wep: default namespace, -A adds NAMESPACE, -o wide the endpoint name and profiles', (t) => {
   const rec = kansRecord();
-  t.deepEqual(calicoctlTable(wepTable(rec)).split('\n').slice(0, 2), [
+  const get = (output: 'ps' | 'wide', allNamespaces = false) =>
+    getOutput(rec, labResources(rec), { kind: 'WorkloadEndpoint', names: [], output, allNamespaces }).text;
+  t.deepEqual(get('ps').split('\n').slice(0, 2), [
     'WORKLOAD   NODE     NETWORKS          INTERFACE         ',
     'pod1       k8s-w1   172.16.158.3/32   calice0906292e2   ',
   ]);
-  t.true(calicoctlTable(wepTable(rec)).endsWith('   \n\n'), 'a blank line after the table');
-  t.deepEqual(wepTable(rec, { allNamespaces: true, wide: true })[1], [
+  t.true(get('ps').endsWith('   \n\n'), 'a blank line after the table');
+  t.deepEqual(get('wide', true).split('\n')[1].split(/ {3,}/), [
     'default',
     'k8s--w1-k8s-pod1-eth0',
     'pod1',
@@ -199,7 +199,7 @@ test('get wep: default namespace, -A adds NAMESPACE, -o wide the endpoint name a
     '',
   ]);
   t.is(
-    wepName('k8s-w1', 'calico-kube-controllers-77d59654f4-xgt7f'),
+    workloadEndpointName('k8s-w1', 'calico-kube-controllers-77d59654f4-xgt7f'),
     'k8s--w1-k8s-calico--kube--controllers--77d59654f4--xgt7f-eth0',
   );
 });

@@ -8,7 +8,7 @@ import { TUNNEL_ATTRIBUTE, TUNNEL_KINDS, tunnelHandle } from '../ipam/tunnels.ts
 import { formatIp, overlaps, parseCidr, size } from '../../net/ipv4.ts';
 import type { LabRecord } from '../../lab/state.ts';
 import { goFormatF, goFormatG } from '../../util/gofmt.ts';
-import { tabwriter } from './printers.ts';
+import { cidrToName } from './resources.ts';
 import { renderTablewriter } from './tablewriter.ts';
 
 /** calicoctl's bordered table (commands/node/status.go:340-341, commands/ipam/show.go:181-182, v3.28.1):
@@ -49,13 +49,11 @@ export function renderNodeStatus(alive: boolean, peers: PeerStatus[]): string {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** libcalico-go/lib/names/cidr.go:26-29 CIDRToName: an ipamblocks resource's name; KDD lists by name. */
-export const blockResourceName = (cidr: string) => cidr.replaceAll('.', '-').replace('/', '-');
-
-/** The blocks as calicoctl reads them (bc.List(BlockListOptions)): on KDD in resource-name order,
+/** The blocks as calicoctl reads them (bc.List(BlockListOptions)): on KDD in resource-name order
+ *  (cidrToName, libcalico-go/lib/names/cidr.go:26-29 CIDRToName),
  *  so 172.16.116.0/24 comes before 172.16.34.0/24. */
 function blocksInListOrder(rec: LabRecord): IpamBlock[] {
-  return [...rec.plan.allocation.blocks].sort((a, b) => cmp(blockResourceName(a.cidr), blockResourceName(b.cidr)));
+  return [...rec.plan.allocation.blocks].sort((a, b) => cmp(cidrToName(a.cidr), cidrToName(b.cidr)));
 }
 
 /** calicoctl/calicoctl/commands/ipam/show.go:183-194 genRow: `%.5g` counts, `%.f` percentages. */
@@ -153,65 +151,4 @@ export function wepRows(rec: LabRecord): string[][] {
     ['WORKLOAD', 'NODE', 'NETWORKS', 'INTERFACE'],
     ...rec.plan.workloads.map((w) => [w.pod, w.node, `${w.ip}/32`, w.interface]),
   ];
-}
-
-export interface WepOptions {
-  /** -A: every namespace, with a NAMESPACE column (resourcemgr.go:547-548). */
-  allNamespaces?: boolean;
-  wide?: boolean;
-}
-
-/** libcalico-go/lib/names/workloadendpoint.go:93-129: node-orchestrator-pod-endpoint, each
- *  segment's dashes doubled, joined by single dashes. */
-export const wepName = (node: string, pod: string) =>
-  [node, 'k8s', pod, 'eth0'].map((s) => s.replaceAll('-', '--')).join('-');
-
-/**
- * `calicoctl get workloadEndpoint [-A] [-o wide]` rows (resourcemgr/workloadendpoint.go:31-43).
- * Without -A only the `default` namespace; endpoints by namespace, then pod, as KDD lists pods.
- * PROFILES: kns.<namespace> and ksa.<namespace>.default, the pod's default service account
- * (k8s/conversion/workload_endpoint_default.go:79-83); NATS empty.
- */
-export function wepTable(rec: LabRecord, o: WepOptions = {}): string[][] {
-  const weps = rec.plan.workloads
-    .filter((w) => o.allNamespaces || w.namespace === 'default')
-    .sort((a, b) => (a.namespace === b.namespace ? cmp(a.pod, b.pod) : cmp(a.namespace, b.namespace)));
-  const ns = (cells: string[], w?: (typeof weps)[number]) =>
-    o.allNamespaces ? [w ? w.namespace : 'NAMESPACE', ...cells] : cells;
-  if (!o.wide)
-    return [
-      ns(['WORKLOAD', 'NODE', 'NETWORKS', 'INTERFACE']),
-      ...weps.map((w) => ns([w.pod, w.node, `${w.ip}/32`, w.interface], w)),
-    ];
-  const profiles = (n: string) => `kns.${n},ksa.${n}.default`;
-  return [
-    ns(['NAME', 'WORKLOAD', 'NODE', 'NETWORKS', 'INTERFACE', 'PROFILES', 'NATS']),
-    ...weps.map((w) =>
-      ns([wepName(w.node, w.pod), w.pod, w.node, `${w.ip}/32`, w.interface, profiles(w.namespace), ''], w),
-    ),
-  ];
-}
-
-/** calicoctl's table printer (commands/common/printer.go:134-144): tabwriter(minwidth 5, tabwidth 1,
- *  padding 3, ' ', 0) with every cell tab-terminated, so each line ends in padding; then a blank line. */
-/** calicoctl's ps table (printers.ts): tabwriter(5, 1, 3) and the blank line after it. */
-export const calicoctlTable = tabwriter;
-
-export function ippoolRows(rec: LabRecord, wide: boolean): string[][] {
-  const pools = rec.topology.ipPools;
-  return wide
-    ? [
-        ['NAME', 'CIDR', 'NAT', 'IPIPMODE', 'VXLANMODE', 'DISABLED', 'DISABLEBGPEXPORT', 'SELECTOR'],
-        ...pools.map((p) => [
-          p.name,
-          p.cidr,
-          String(p.natOutgoing),
-          p.ipipMode,
-          p.vxlanMode,
-          String(p.disabled),
-          'false',
-          'all()',
-        ]),
-      ]
-    : [['NAME', 'CIDR', 'SELECTOR'], ...pools.map((p) => [p.name, p.cidr, 'all()'])];
 }

@@ -7,16 +7,10 @@ import { applyResources, namedDocument, readResources, resourcesOf } from '../..
 import type { Action } from '../../calico/calicoctl/changes.ts';
 import { ResourceError } from '../../calico/calicoctl/changes.ts';
 import { kubectlPodsWide } from '../../calico/calicoctl/kubectl.ts';
-import {
-  calicoctlJson,
-  calicoctlYaml,
-  configAsNumber,
-  listResource,
-  resourceTable,
-} from '../../calico/calicoctl/printers.ts';
-import { type CalicoResource, KIND_ALIASES, NAMESPACED_KINDS, resolveKind } from '../../calico/calicoctl/resources.ts';
+import { type GetRequest, getOutput } from '../../calico/calicoctl/get.ts';
+import { KIND_ALIASES, resolveKind } from '../../calico/calicoctl/resources.ts';
 import { requireRoot } from '../../lab/lab.ts';
-import { type LabRecord, resolveLab } from '../../lab/state.ts';
+import { resolveLab } from '../../lab/state.ts';
 import { labOption } from '../options.ts';
 import { progress, UsageError } from '../output.ts';
 
@@ -33,9 +27,6 @@ const COMPLETED_KINDS = [
   'pods',
 ];
 
-/** The list's resourceVersion: the newest of its resources'. */
-const listVersion = (rec: LabRecord) => String(Math.max(1, ...Object.values(rec.resourceVersions ?? {}).map(Number)));
-
 /** resourcemgr.go:372-375: an exact, case-insensitive alias, else calicoctl's message. */
 function kindOf(alias: string, pods = false): string {
   if (pods && POD_KINDS.includes(alias.toLowerCase())) return 'pods';
@@ -45,46 +36,6 @@ function kindOf(alias: string, pods = false): string {
     throw new InvalidArgumentError(`resource type '${alias}' is not supported; use one of: ${known}`);
   }
   return kind;
-}
-
-interface GetOptions {
-  output?: string;
-  allNamespaces?: boolean;
-  namespace?: string;
-  lab?: string;
-}
-
-/** get.go: names one by one (a missing one is an error after the others print), else the whole list. */
-function printGet(rec: LabRecord, kind: string, names: string[], o: GetOptions): void {
-  const everything = resourcesOf(rec);
-  const all = everything.filter((r) => r.kind === kind);
-  // `get wep` without -A or -n lists the default namespace (common/resources.go:379-381).
-  const ns = NAMESPACED_KINDS.has(kind) && !o.allNamespaces ? (o.namespace ?? 'default') : undefined;
-  const inNs = all.filter((r) => ns === undefined || r.metadata.namespace === ns);
-  const found: CalicoResource[] = [];
-  const missing: string[] = [];
-  for (const n of names) {
-    const r = inNs.find((x) => x.metadata.name === n);
-    if (r) found.push(r);
-    else missing.push(`resource does not exist: ${kind}(${ns ? `${ns}/` : ''}${n}) with error: <nil>`);
-  }
-  const out = o.output ?? 'ps';
-  if (out === 'yaml' || out === 'json') {
-    const value = names.length ? (found.length === 1 ? found[0] : found.length ? found : null) : null;
-    const shown = names.length ? value : listResource(kind, inNs, listVersion(rec));
-    process.stdout.write(out === 'yaml' ? (shown === null ? 'null\n' : calicoctlYaml(shown)) : calicoctlJson(shown));
-  } else {
-    const opts = {
-      wide: out === 'wide',
-      namespace: !!(o.allNamespaces || o.namespace),
-      version: rec.topology.calicoVersion,
-      // `config "asnumber"` (printer.go:242-271): the default BGPConfiguration's AS for nodes without one.
-      asNumber: configAsNumber(everything),
-    };
-    const tables = names.length ? found.map((r) => [r]) : [inNs];
-    for (const t of tables) process.stdout.write(resourceTable(kind, t, opts));
-  }
-  if (missing.length) throw new ResourceError(missing.join('\n'));
 }
 
 function registerGet(program: Command): void {
@@ -111,7 +62,12 @@ function registerGet(program: Command): void {
     .action((kind, names, o) => {
       const rec = resolveLab(o.lab);
       if (kind === 'pods') process.stdout.write(kubectlPodsWide(rec, !!o.allNamespaces, new Date()));
-      else printGet(rec, kind, names, o);
+      else {
+        const output = (o.output ?? 'ps') as GetRequest['output'];
+        const r = getOutput(rec, resourcesOf(rec), { ...o, kind, names, output });
+        process.stdout.write(r.text);
+        if (r.missing.length) throw new ResourceError(r.missing.join('\n'));
+      }
     });
 }
 
