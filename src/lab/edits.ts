@@ -7,13 +7,15 @@ import type { Topology } from '../topology/types.ts';
 import { TopologyError, validateTopology } from '../topology/validate.ts';
 import type { LabRecord } from './state.ts';
 
-const POOL_SPEC: Record<string, string> = {
+/** The IPPool and FelixConfiguration spec fields a running lab follows, and the topology field
+ *  each sets: the one table behind `patch` and `apply`. */
+export const POOL_SPEC: Record<string, string> = {
   ipipMode: 'ipipMode',
   vxlanMode: 'vxlanMode',
   natOutgoing: 'natOutgoing',
   disabled: 'disabled',
 };
-const FELIX_SPEC: Record<string, string> = { wireguardEnabled: 'wireguard' };
+export const FELIX_SPEC: Record<string, string> = { wireguardEnabled: 'wireguard' };
 
 function specOf(patch: string, file: string): Record<string, unknown> {
   let parsed: unknown;

@@ -7,7 +7,7 @@
 // there, so `get -o yaml | apply -f -` always works; any other difference names the field.
 // Semantics and messages follow calicoctl v3.30.7 (commands/apply.go, create.go, replace.go,
 // delete.go; resourcemgr.go) and libcalico-go/lib/errors/errors.go.
-import { pinned } from '../../lab/edits.ts';
+import { FELIX_SPEC, pinned, POOL_SPEC } from '../../lab/edits.ts';
 import type { LabRecord } from '../../lab/state.ts';
 import type { Problem } from '../../topology/schema.ts';
 import type { Topology } from '../../topology/types.ts';
@@ -49,14 +49,6 @@ const POOL_DEFAULTS = {
   nodeSelector: 'all()',
   vxlanMode: 'Never',
 } as const;
-/** IPPool fields a running lab follows, and the topology field each sets. */
-const POOL_LIVE: Record<string, string> = {
-  ipipMode: 'ipipMode',
-  vxlanMode: 'vxlanMode',
-  natOutgoing: 'natOutgoing',
-  disabled: 'disabled',
-};
-const FELIX_LIVE: Record<string, string> = { wireguardEnabled: 'wireguard' };
 const BGP_LIVE: Record<string, string> = { nodeToNodeMeshEnabled: 'nodeToNodeMesh' };
 
 const key = (kind: string, name: string, namespace?: string) => `${kind}(${namespace ? `${namespace}/` : ''}${name})`;
@@ -86,19 +78,17 @@ function differing(asked: Record<string, any>, now: Record<string, any>): string
 interface Context {
   rec: LabRecord;
   raw: Record<string, any>;
-  current: LabResource[];
-  source: string;
   problems: Problem[];
   changed: Set<string>;
 }
 
-const where = (_c: Context, d: ResourceDoc) => `document ${d.doc} (${d.kind} ${d.name})`;
+const where = (d: ResourceDoc) => `document ${d.doc} (${d.kind} ${d.name})`;
 
 function refuse(c: Context, d: ResourceDoc, fields: string[], live: Record<string, string>, managedBy: string) {
   for (const f of fields) {
     const can = Object.keys(live);
     c.problems.push({
-      field: `${where(c, d)}: spec.${f}`,
+      field: `${where(d)}: spec.${f}`,
       message: `cannot be changed on a running lab (${managedBy})`,
       fix: can.length
         ? `change only ${can.join(', ')} live; set the rest in the topology file and run calilab up`
@@ -114,7 +104,7 @@ function ipPool(c: Context, d: ResourceDoc, action: Action, now: LabResource | u
     const inUse = c.rec.plan.allocation.blocks.filter((b) => b.pool === d.name && Object.keys(b.allocations).length);
     if (inUse.length) {
       c.problems.push({
-        field: `${where(c, d)}`,
+        field: `${where(d)}`,
         message: `IPPool ${d.name} has addresses in use in ${inUse.map((b) => b.cidr).join(', ')}`,
         fix: 'delete its pods first (calilab pod del), or disable the pool: pods keep their addresses',
       });
@@ -144,22 +134,20 @@ function ipPool(c: Context, d: ResourceDoc, action: Action, now: LabResource | u
   refuse(
     c,
     d,
-    diff.filter((f) => !POOL_LIVE[f]),
-    POOL_LIVE,
-    f(diff, 'cidr') ? 'IPPool CIDR cannot be modified' : 'calilab follows only some fields live',
+    diff.filter((f) => !POOL_SPEC[f]),
+    POOL_SPEC,
+    diff.includes('cidr') ? 'IPPool CIDR cannot be modified' : 'calilab follows only some fields live',
   );
   const pool = pools.find((p) => p.name === d.name)!;
-  for (const f of diff.filter((x) => POOL_LIVE[x])) pool[POOL_LIVE[f]] = asked[f as keyof typeof asked];
+  for (const f of diff.filter((x) => POOL_SPEC[x])) pool[POOL_SPEC[f]] = asked[f as keyof typeof asked];
   if (diff.length) c.changed.add(key(d.kind, d.name));
 }
-
-const f = (list: string[], name: string) => list.includes(name);
 
 /** FelixConfiguration and BGPConfiguration `default`: one spec, some fields followed live. */
 function singleton(c: Context, d: ResourceDoc, now: LabResource | undefined, live: Record<string, string>) {
   if (!now) {
     c.problems.push({
-      field: `${where(c, d)}: metadata.name`,
+      field: `${where(d)}: metadata.name`,
       message: `calilab runs one ${d.kind}, "default"; per-node configurations are not emulated`,
       fix: 'name it default',
     });
@@ -191,7 +179,7 @@ function managed(c: Context, d: ResourceDoc, action: Action, now: LabResource | 
   };
   if (action === 'delete' || !now) {
     c.problems.push({
-      field: where(c, d),
+      field: where(d),
       message: `cannot ${action} a ${d.kind} on a running lab (${by[d.kind] ?? 'not emulated'})`,
       fix:
         d.kind === 'WorkloadEndpoint' ? 'use calilab pod add | pod del' : 'change the topology file and run calilab up',
@@ -234,7 +222,7 @@ export function resourceChanges(
   action: Action,
   source: string,
 ): ResourceChanges {
-  const c: Context = { rec, raw: pinned(rec), current, source, problems: [], changed: new Set() };
+  const c: Context = { rec, raw: pinned(rec), problems: [], changed: new Set() };
   for (const d of docs) {
     const now = current.find((r) => r.kind === d.kind && r.metadata.name === d.name);
     try {
@@ -243,7 +231,7 @@ export function resourceChanges(
       throw new ResourceError(`Failed to ${action} '${d.kind}' resource: [${(e as Error).message}]`, { cause: e });
     }
     if (d.kind === 'IPPool') ipPool(c, d, action, now);
-    else if (d.kind === 'FelixConfiguration' && action !== 'delete') singleton(c, d, now, FELIX_LIVE);
+    else if (d.kind === 'FelixConfiguration' && action !== 'delete') singleton(c, d, now, FELIX_SPEC);
     else if (d.kind === 'BGPConfiguration' && action !== 'delete') singleton(c, d, now, BGP_LIVE);
     else managed(c, d, action, now);
   }
