@@ -223,12 +223,8 @@ function tunnelAddresses(
   });
 }
 
-function podAddresses(
-  topo: Topology,
-  ipam: Ipam,
-  previous: Allocation | undefined,
-  pinnedOnly: boolean,
-): PodAllocation[] {
+/** Releases departed pods' addresses, then assigns every requested (pinned) one; indexed by pod. */
+function requestedAddresses(topo: Topology, ipam: Ipam, previous: Allocation | undefined): PodAllocation[] {
   const handles = new Set(topo.pods.map((p) => podHandle(p.namespace, p.name)));
   for (const p of previous?.pods ?? []) if (!handles.has(podHandle(p.namespace, p.name))) ipam.release(p.node, p.ip);
   const out: PodAllocation[] = [];
@@ -246,10 +242,19 @@ function podAddresses(
     }
     out[i] = { namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, block: formatCidr(b.cidr) };
   });
-  if (pinnedOnly) return out;
+  return out;
+}
+
+/** Every pod's address: requested, kept from the running lab, else auto-assigned in file order. */
+function podAddresses(
+  topo: Topology,
+  ipam: Ipam,
+  previous: Allocation | undefined,
+  requested: PodAllocation[],
+): PodAllocation[] {
   const enabled = topo.ipPools.filter((p) => !p.disabled);
   return topo.pods.map((p, i) => {
-    const kept = out[i] ?? previous?.pods.find((x) => x.namespace === p.namespace && x.name === p.name);
+    const kept = requested[i] ?? previous?.pods.find((x) => x.namespace === p.namespace && x.name === p.name);
     if (kept) return kept;
     const a = ipam.autoAssign(p.node, podHandle(p.namespace, p.name), enabled, `pods[${i}]`);
     return { namespace: p.namespace, name: p.name, node: p.node, ip: a.ip, block: formatCidr(a.block.cidr) };
@@ -266,19 +271,14 @@ export function allocate(topo: Topology, previous?: Allocation): Allocation {
   const live = previous?.blocks ? previous : undefined;
   claimBlocks(topo, ipam, live);
   const nodes: NodeAllocation[] = topo.nodes.map((n) => ({ node: n.name, blocks: [] }));
-  let pods: PodAllocation[];
-  if (live) {
-    tunnelAddresses(topo, ipam, live, TUNNEL_KINDS, nodes);
-    pods = podAddresses(topo, ipam, live, false);
-  } else {
-    // A new cluster: calico-node assigns IPIP and VXLAN addresses before any pod is scheduled;
-    // the WireGuard address only once Felix has published the node's key, by which time the
-    // pods a topology pins may exist, so they come first.
-    tunnelAddresses(topo, ipam, undefined, ['ipipTunnelAddress', 'vxlanTunnelAddress'], nodes);
-    podAddresses(topo, ipam, undefined, true);
-    tunnelAddresses(topo, ipam, undefined, ['wireguardAddress'], nodes);
-    pods = podAddresses(topo, ipam, undefined, false);
-  }
+  // A new cluster: calico-node assigns IPIP and VXLAN addresses before any pod is scheduled; the
+  // WireGuard address only once Felix has published the node's key, by which time the pods a
+  // topology pins may exist, so they come first. A running lab reconciles all three at once.
+  const early: readonly TunnelKind[] = live ? TUNNEL_KINDS : ['ipipTunnelAddress', 'vxlanTunnelAddress'];
+  tunnelAddresses(topo, ipam, live, early, nodes);
+  const requested = requestedAddresses(topo, ipam, live);
+  if (!live) tunnelAddresses(topo, ipam, undefined, ['wireguardAddress'], nodes);
+  const pods = podAddresses(topo, ipam, live, requested);
   for (const n of nodes) {
     n.blocks = ipam.nodeBlocks.get(n.node)!.map((b) => ({ cidr: formatCidr(b.cidr), pool: b.pool.name, node: n.node }));
   }
