@@ -3,7 +3,7 @@
 // of a later state of the document's walk run after that state's patches (STATES), in order.
 import { release } from 'node:os';
 import { bgpSessions } from '../kernel/bird-socket.ts';
-import { publishedKeys } from '../kernel/felix.ts';
+import { nodePublicKeys } from '../calico/calicoctl/apply.ts';
 import { patchedTopology } from '../lab/edits.ts';
 import { applyPatch } from '../lab/patch.ts';
 import { resolveTarget } from '../lab/targets.ts';
@@ -21,8 +21,7 @@ import { renderView, type ViewContext } from './views.ts';
 function viewContext(rec: LabRecord, g: Golden): ViewContext {
   const kernelRelease = release();
   const modules = g.view === 'checksystem' ? checkModules(kernelRelease, readCheckSystemFiles(kernelRelease)) : [];
-  const publicKeys = rec.topology.wireguard ? publishedKeys(rec.plan.stateDir) : undefined;
-  return { now: new Date(), kernelRelease, modules, publicKeys };
+  return { now: new Date(), kernelRelease, modules, publicKeys: nodePublicKeys(rec) };
 }
 
 export async function liveOutput(rec: LabRecord, g: Golden): Promise<string> {

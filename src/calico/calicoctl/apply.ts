@@ -11,9 +11,13 @@ import { validateResource } from './crd.ts';
 import { parseResourceDocuments } from './input.ts';
 import { type CalicoResource, findResource, labResources } from './resources.ts';
 
-/** The lab as calicoctl would list it; Node status carries a public key only while WireGuard is on. */
+/** The keys Node status.wireguardPublicKey shows: Felix publishes them only while WireGuard is on. */
+export const nodePublicKeys = (rec: LabRecord) =>
+  rec.topology.wireguard ? publishedKeys(rec.plan.stateDir) : undefined;
+
+/** The lab as calicoctl would list it. */
 export function resourcesOf(rec: LabRecord): CalicoResource[] {
-  return labResources(rec, rec.topology.wireguard ? publishedKeys(rec.plan.stateDir) : undefined);
+  return labResources(rec, nodePublicKeys(rec));
 }
 
 /** Parsed and checked against the CRDs (with the stored object, for update-only rules). */
