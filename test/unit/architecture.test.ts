@@ -15,6 +15,7 @@ const LAYERS: [string, number][] = [
   ['src/plan/naming.ts', 2],
   ['src/plan/objects.ts', 2],
   ['src/calico/ipam/', 3],
+  ['src/calico/policy/', 3],
   ['src/calico/cni/', 4],
   ['src/calico/felix/', 4],
   ['src/calico/confd/', 4],
