@@ -15,7 +15,7 @@ export const POOL_SPEC: Record<string, string> = {
   natOutgoing: 'natOutgoing',
   disabled: 'disabled',
 };
-export const FELIX_SPEC: Record<string, string> = { wireguardEnabled: 'wireguard' };
+export const FELIX_SPEC: Record<string, string> = { wireguardEnabled: 'wireguard', nftablesMode: 'nftablesMode' };
 
 function specOf(patch: string, file: string): Record<string, unknown> {
   let parsed: unknown;

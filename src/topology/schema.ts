@@ -304,6 +304,53 @@ const bgp = mapping('BGP: the default BGPConfiguration, route reflectors and the
   }))
   .prefault({});
 
+// Kubernetes label syntax (apimachinery validation.IsQualifiedName / IsValidLabelValue): Calico's
+// selectors match on these, and they become ipset and chain inputs, so the alphabet is strict.
+const LABEL_KEY = /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
+
+function labels(description: string) {
+  return explained(
+    z
+      .record(z.string().regex(LABEL_KEY), z.string().regex(LABEL_VALUE))
+      .describe(description)
+      .refine((m) => Object.keys(m).length <= 64),
+    (f, v) => {
+      if (!isMapping(v)) return one(f, `must be a mapping, got ${describeValue(v)}`, `write ${f} as key: value pairs`);
+      if (Object.keys(v).length > 64) return one(f, 'has more than 64 labels', 'use at most 64');
+      return Object.entries(v).flatMap(([k, x]) => [
+        ...(LABEL_KEY.test(k)
+          ? []
+          : one(`${f}.${k}`, 'is not a Kubernetes label key', 'use [prefix/]name: letters, digits, "-", "_", "."')),
+        ...(typeof x === 'string' && LABEL_VALUE.test(x)
+          ? []
+          : one(
+              `${f}.${k}`,
+              `${describeValue(x)} is not a Kubernetes label value`,
+              'quote it as a string of letters, digits, "-", "_", "." (at most 63)',
+            )),
+      ]);
+    },
+  );
+}
+
+const containerPort = mapping('A container port the pod listens on (spec.containers[].ports[]).', {
+  port: int('containerPort: calilab runs a listener there, and verify probes it from every other pod.', 1, 65535),
+  protocol: oneOf('protocol: TCP or UDP. Default TCP, as in Kubernetes.', ['TCP', 'UDP'], 'use TCP or UDP').default(
+    'TCP',
+  ),
+  name: name(
+    'name: a named port (IANA_SVC_NAME) that policies may refer to.',
+    /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/,
+    'use at most 15 lowercase letters, digits and "-"',
+  ).optional(),
+});
+
+const namespace = mapping('A Kubernetes Namespace; its labels are what namespaceSelector matches.', {
+  name: name('Namespace metadata.name.', K8S_NAME, 'use a Kubernetes namespace name'),
+  labels: labels('Namespace metadata.labels.').default({}),
+});
+
 const pod = mapping('A pod: a network namespace wired to its node as the Calico CNI plugin wires one.', {
   name: name('Pod metadata.name.', POD_NAME, 'use a Kubernetes pod name: lowercase letters, digits, "-" and "."'),
   namespace: name('Pod metadata.namespace. Default: default.', K8S_NAME, 'use a Kubernetes namespace name').default(
@@ -319,6 +366,13 @@ const pod = mapping('A pod: a network namespace wired to its node as the Calico 
     "A pinned pod address, as Calico's cni.projectcalico.org/ipAddrs annotation asks for; " +
       "left out, calilab's IPAM assigns the next free address of the node's block.",
   ).optional(),
+  labels: labels('Pod metadata.labels: what policy selectors match.').default({}),
+  serviceAccount: name(
+    'Pod spec.serviceAccountName. Default: default.',
+    K8S_NAME,
+    'use a Kubernetes service account name',
+  ).default('default'),
+  ports: list('Ports the pod listens on.', orEmpty(containerPort), 16).default([]),
 });
 
 const outsideHost = mapping('A host outside the cluster ("the internet"), behind the router.', {
@@ -354,8 +408,28 @@ export const topologyFields = mapping(
       'FelixConfiguration spec.wireguardEnabled: encrypt pod traffic between nodes ' +
         '(wireguard.cali). Default false, as in Calico.',
     ).default(false),
+    nftablesMode: oneOf(
+      'FelixConfiguration spec.nftablesMode: Felix programs its policy plane with nftables (one ' +
+        '`table ip calico`) instead of iptables. Default Disabled, as in Calico 3.30.',
+      ['Disabled', 'Enabled'],
+      'use Disabled or Enabled',
+    ).default('Disabled'),
     pods: list('Pods, each on a node and given an address from an IPPool.', orEmpty(pod), MAX_PODS).default([]),
     outside: list('Hosts outside the cluster, to show natOutgoing.', orEmpty(outsideHost), 8).default([]),
+    namespaces: list(
+      "Namespaces and their labels; a pod's namespace that is not listed exists without labels.",
+      orEmpty(namespace),
+      256,
+    ).default([]),
+    policies: list(
+      'Network policies applied at up, written as for kubectl or calicoctl: networking.k8s.io/v1 ' +
+        'NetworkPolicy, projectcalico.org/v3 NetworkPolicy or GlobalNetworkPolicy objects.',
+      explained(
+        z.record(z.string(), z.unknown()).describe('A policy object (apiVersion, kind, metadata, spec).'),
+        (f, v) => one(f, `must be a mapping, got ${describeValue(v)}`, 'write the policy object as kubectl takes it'),
+      ),
+      1000,
+    ).default([]),
     calicoVersion: oneOf(
       'The Calico version whose behaviour and output the lab follows, where versions differ ' +
         '(WireGuard fwmark, calicoctl columns). Default 3.30.',

@@ -159,7 +159,47 @@ function crossChecks(t: Partial<TopologyFileData>): Problem[] {
     ...(t.bgp ? bgpProblems(t.bgp, t.nodes, subnets) : []),
     ...(t.pods ? podProblems(t.pods, t.nodes, t.ipPools) : []),
     ...(t.outside ? outsideProblems(t.outside) : []),
+    ...felixProblems(t),
+    ...(t.pods ? podPortProblems(t.pods) : []),
+    ...(t.namespaces ? namespaceProblems(t.namespaces) : []),
   ];
+}
+
+/** Felix's nftables dataplane arrived in Calico 3.29 (felix/nftables); 3.28 has none. */
+function felixProblems(t: Partial<TopologyFileData>): Problem[] {
+  if (t.nftablesMode !== 'Enabled' || t.calicoVersion !== '3.28') return [];
+  return [
+    {
+      field: 'nftablesMode',
+      message: 'Calico 3.28 has no nftables mode (Felix gained it in 3.29)',
+      fix: "set calicoVersion: '3.29' or later, or nftablesMode: Disabled",
+    },
+  ];
+}
+
+/** A pod listens once on each port and protocol; a named port names one port. */
+function podPortProblems(pods: Pod[]): Problem[] {
+  const [out, add] = collector();
+  pods.forEach((p, i) => {
+    p.ports.forEach((port, j) => {
+      const same = p.ports.findIndex((q) => q.port === port.port && q.protocol === port.protocol);
+      if (same < j)
+        add(`pods[${i}].ports[${j}]`, `${port.protocol} ${port.port} is already ports[${same}]`, 'list it once');
+      const named = port.name ? p.ports.findIndex((q) => q.name === port.name) : j;
+      if (named < j) add(`pods[${i}].ports[${j}].name`, `${port.name} is already ports[${named}]`, 'rename one');
+    });
+  });
+  return out;
+}
+
+function namespaceProblems(namespaces: { name: string }[]): Problem[] {
+  const [out, add] = collector();
+  namespaces.forEach((n, i) => {
+    const first = namespaces.findIndex((m) => m.name === n.name);
+    const fix = 'list each namespace once';
+    if (first < i) add(`namespaces[${i}].name`, `${n.name} is already namespaces[${first}]`, fix);
+  });
+  return out;
 }
 
 /** A list of problems and a short way to add one. */

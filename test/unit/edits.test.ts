@@ -54,7 +54,7 @@ test('ippool: switching to VXLAN in one patch, natOutgoing and disabled; "ippool
   t.is(buildPlan(vx).felix[0].vxlan?.mtu, 1450);
   const off = patchedTopology(rec, 'ippool', POOL, '{"spec":{"natOutgoing":false,"disabled":true}}');
   t.deepEqual([off.ipPools[0].natOutgoing, off.ipPools[0].disabled], [false, true]);
-  t.is(buildPlan(off).felix[0].natOutgoing, undefined);
+  t.deepEqual(buildPlan(off).policy[0].input.masqPools, [], 'no pool left to masquerade from');
   const empty = patchedTopology(rec, 'ippool', POOL, '{"spec":{}}');
   t.is(empty.ipPools[0].ipipMode, 'Always', 'an empty spec changes nothing');
 });
@@ -103,14 +103,16 @@ test('a pool field that cannot change on a running lab is refused, listing those
   t.is(e.file, `patch ippool ${POOL}`);
 });
 
-test('felixconfiguration: only "default", and only wireguardEnabled', (t) => {
+test('felixconfiguration: only "default", and only wireguardEnabled and nftablesMode', (t) => {
   const named = patchFails(t, 'felixconfiguration', 'node.k8s-w1', '{"spec":{"wireguardEnabled":true}}');
   t.is(
     named.message,
     'patch felixconfiguration node.k8s-w1: name: no FelixConfiguration named node.k8s-w1; fix: use default',
   );
   const field = patchFails(t, 'felixconfiguration', 'default', '{"spec":{"bpfEnabled":true}}');
-  t.deepEqual(field.problems, [problem('spec.bpfEnabled', 'is not supported', 'patch one of: wireguardEnabled')]);
+  t.deepEqual(field.problems, [
+    problem('spec.bpfEnabled', 'is not supported', 'patch one of: wireguardEnabled, nftablesMode'),
+  ]);
 });
 
 test('an unknown kind is refused, naming what can be patched', (t) => {
@@ -188,7 +190,15 @@ test("pod add with an IP outside the node's blocks claims that block; inside, no
   const rec = minRec();
   const far = topologyWithPod(rec, { name: 'p3', namespace: 'web', node: 'n1', ip: '192.168.5.7' });
   t.deepEqual(far.nodes[0].blocks, ['192.168.0.0/26', '192.168.5.0/26']);
-  t.deepEqual(far.pods[2], { name: 'p3', namespace: 'web', node: 'n1', ip: '192.168.5.7' });
+  t.deepEqual(far.pods[2], {
+    name: 'p3',
+    namespace: 'web',
+    node: 'n1',
+    ip: '192.168.5.7',
+    labels: {},
+    serviceAccount: 'default',
+    ports: [],
+  });
   const plan = buildPlan(far);
   t.deepEqual(plan.nodes[0].blocks, ['192.168.0.0/26', '192.168.5.0/26']);
   t.is(plan.workloads.find((w) => w.pod === 'p3')!.ip, '192.168.5.7');
@@ -240,7 +250,17 @@ test('pod del removes the pod and pins the rest; an unknown pod is an error list
   const rec = minRec();
   const topo = topologyWithoutPod(rec, 'default', 'p1');
   t.is(topo.file, 'pod del p1');
-  t.deepEqual(topo.pods, [{ name: 'p2', namespace: 'default', node: 'n2', ip: '192.168.0.65' }]);
+  t.deepEqual(topo.pods, [
+    {
+      name: 'p2',
+      namespace: 'default',
+      node: 'n2',
+      ip: '192.168.0.65',
+      labels: {},
+      serviceAccount: 'default',
+      ports: [],
+    },
+  ]);
   t.deepEqual(
     topo.nodes.map((n) => n.blocks),
     [['192.168.0.0/26'], ['192.168.0.64/26']],
