@@ -1,18 +1,11 @@
 // Applies the Felix part of a plan to each node namespace: clean out what an earlier mode left
 // (on live changes), create the desired devices, routes and neighbours, then FDB entries,
-// nftables and WireGuard peers. One or two processes per node, all nodes in parallel.
+// and WireGuard peers. One or two processes per node, all nodes in parallel.
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import {
-  felixCleanup,
-  felixCreate,
-  felixFdb,
-  felixNft,
-  wireguardConf,
-  type FelixNode,
-} from '../calico/felix/dataplane.ts';
+import { felixCleanup, felixCreate, felixFdb, wireguardConf, type FelixNode } from '../calico/felix/dataplane.ts';
 import { WIREGUARD } from '../calico/felix/encap.ts';
 import type { Plan } from '../plan/plan.ts';
 import { ipBatch, KernelError, nsExec } from './exec.ts';
@@ -70,8 +63,6 @@ async function applyNode(
       throw KernelError.from(`VXLAN FDB on ${f.node}`, (e as { stderr?: string }).stderr ?? String(e), e);
     }
   }
-  if (f.natOutgoing || !fresh)
-    await nsExec(`natOutgoing on ${f.node}`, f.netns, ['nft', '-f', '-'], { input: felixNft(f) });
   if (f.wireguard && keys) {
     const conf = join(plan.stateDir, 'wireguard', `${f.node}.conf`);
     const peers = f.wireguard.peers.map((p) => ({ ...p, publicKey: keys.get(p.node)!.publicKey }));

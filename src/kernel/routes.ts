@@ -41,11 +41,25 @@ export async function neighbourMac(ns: string, ip: string): Promise<string | und
   return rows[0]?.lladdr;
 }
 
-/** The masquerade rule of `table ip calico` in a node namespace (nftables are per namespace). */
+/** natOutgoing's MASQUERADE rule as Felix programmed it in a node namespace: iptables' nat
+ *  `cali-nat-outgoing` (felix/rules/nat.go), or in nftables mode `table ip calico`'s
+ *  `nat-cali-nat-outgoing`. Tables are per namespace. */
 export async function masqueradeRuleIn(ns: string): Promise<string | undefined> {
-  const r = await execa('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'calico'], { reject: false });
-  if (r.exitCode !== 0) return undefined;
-  return String(r.stdout)
+  const ipt = await execa('ip', ['netns', 'exec', ns, 'iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'], {
+    reject: false,
+  });
+  const rule = String(ipt.stdout)
+    .split('\n')
+    .find((l) => l.startsWith('-A ') && l.includes('MASQUERADE'));
+  if (rule) return rule.trim();
+  const nft = await execa(
+    'ip',
+    ['netns', 'exec', ns, 'nft', 'list', 'chain', 'ip', 'calico', 'nat-cali-nat-outgoing'],
+    {
+      reject: false,
+    },
+  );
+  return String(nft.stdout)
     .split('\n')
     .map((l) => l.trim())
     .find((l) => l.includes('masquerade'));

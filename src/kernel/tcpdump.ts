@@ -17,7 +17,9 @@ export interface Capture {
   stop(): Promise<number>;
 }
 
-/** What calilab's verifications look at: pod traffic, bare or in any of Calico's tunnels. */
+/** What calilab's verifications look at: pod traffic, bare or in any of Calico's tunnels (IPIP,
+ *  VXLAN and WireGuard are IP protocol 4 and UDP), and the policy probes: UDP datagrams and TCP
+ *  handshake packets (SYN, SYN-ACK, RST), not the bytes of established sessions such as BGP's. */
 export const DATAPATH_FILTER = [
   'icmp',
   'or',
@@ -25,13 +27,13 @@ export const DATAPATH_FILTER = [
   'proto',
   '4',
   'or',
-  '(udp',
-  'and',
-  '(port',
-  '4789',
+  'udp',
   'or',
-  'port',
-  '51820))',
+  '(tcp[tcpflags]',
+  '&',
+  '(tcp-syn|tcp-rst)',
+  '!=',
+  '0)',
 ];
 
 export async function startCapture(

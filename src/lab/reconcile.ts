@@ -5,15 +5,17 @@
 // top-of-rack router; then records the plan (atomically) and waits for BGP to converge.
 import { writeFileSync } from 'node:fs';
 import { birdCommand } from '../kernel/bird-socket.ts';
-import { readPid, startBird } from '../kernel/bird.ts';
+import { readPid, startBird, stopProcess } from '../kernel/bird.ts';
 import { ipBatch, KernelError, nsExec } from '../kernel/exec.ts';
 import { applyFelix } from '../kernel/felix.ts';
+import { listenerWhat, startListeners } from '../kernel/listeners.ts';
+import { applyPolicyPlane } from '../kernel/policy.ts';
 import { deleteNamespaces } from '../kernel/namespaces.ts';
 import { kernelFacts } from '../kernel/probe.ts';
 import { startTor } from '../kernel/tor.ts';
 import { namespaceBatches, rootBatch, sysctlArgs } from '../plan/batch.ts';
 import { mergeObjects, noObjects, type KernelObjects } from '../plan/objects.ts';
-import type { NodePlan, Plan, WorkloadEndpoint } from '../plan/plan.ts';
+import type { Listener, NodePlan, Plan, WorkloadEndpoint } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 import { waitConverged } from './converge.ts';
 import { writeRecord, type LabRecord } from './state.ts';
@@ -126,6 +128,27 @@ async function reconcileBird(rec: LabRecord, plan: Plan, fresh: boolean): Promis
   }
 }
 
+const listenerKey = (l: Listener) => `${l.netns}/${l.protocol}/${l.port}`;
+
+/** A listener per declared pod port: started where the running lab has none, stopped (by the pid
+ *  the record holds) where the pod or its port went away. Recorded at once, so `down` finds them. */
+async function reconcileListeners(rec: LabRecord, plan: Plan, fresh: boolean): Promise<void> {
+  const running = new Set(fresh ? [] : (rec.plan.listeners ?? []).map(listenerKey));
+  const wanted = new Set(plan.listeners.map(listenerKey));
+  const gone = (rec.plan.listeners ?? []).filter((l) => !fresh && !wanted.has(listenerKey(l)));
+  for (const l of gone) {
+    const p = rec.processes.find((x) => x.what === listenerWhat(l));
+    if (p) await stopProcess(p.pid, p.marker);
+    rec.processes = rec.processes.filter((x) => x !== p);
+  }
+  const started = await startListeners(
+    plan.listeners.filter((l) => !running.has(listenerKey(l))),
+    plan.stateDir,
+  );
+  rec.processes.push(...started);
+  if (gone.length || started.length) writeRecord(rec);
+}
+
 /**
  * Brings the kernel from the recorded plan (`rec.plan`, or nothing when `fresh`) to `plan`,
  * built from `topo`. The caller has recorded `plan`'s namespaces first when fresh, so that a
@@ -148,6 +171,12 @@ export async function reconcile(
     // Felix reprograms only what changed: a new block or pod (WireGuard's allowed IPs), a mode.
     if (fresh || JSON.stringify(plan.felix) !== JSON.stringify(rec.plan.felix)) await applyFelix(plan, fresh);
     faultPoint('felix');
+  });
+  await timed('policy programmed', o, async () => {
+    // Felix's policy plane; then what listens on the pods' declared ports.
+    await applyPolicyPlane(plan.policy, fresh ? undefined : (rec.plan.policy ?? []));
+    await reconcileListeners(rec, plan, fresh);
+    faultPoint('policy');
   });
   await timed('BIRD started', o, async () => {
     await reconcileBird(rec, plan, fresh);

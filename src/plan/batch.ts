@@ -4,7 +4,10 @@
 // validated names only, and ip's own tokenizer (not a shell) reads them.
 import type { KernelObjects } from './objects.ts';
 import type { Plan } from './plan.ts';
-import { felixCreate, felixFdb, felixNft } from '../calico/felix/dataplane.ts';
+import { felixCreate, felixFdb } from '../calico/felix/dataplane.ts';
+import { ipsetRestore, iptablesRestore } from '../calico/felix/iptables/index.ts';
+import { nftScript } from '../calico/felix/nftables/index.ts';
+import { type PolicyNode, renderPolicyNode } from '../calico/felix/policy-plane.ts';
 
 /** What the running kernel decides for us: does a new netns already hold the fallback tunl0? */
 export interface KernelFacts {
@@ -67,6 +70,20 @@ export function sysctlArgs(plan: KernelObjects): Map<string, string[]> {
   return out;
 }
 
+/** Felix's policy plane on a fresh node: ipset restore, then iptables-restore (kernel/policy.ts). */
+function policyPlanText(p: PolicyNode): string[] {
+  const tables = renderPolicyNode(p);
+  if (p.mode === 'nftables')
+    return [`## Felix policy on ${p.node}: ip netns exec ${p.netns} nft -f -`, nftScript(tables).trimEnd()];
+  return [
+    `## Felix policy on ${p.node}: ip netns exec ${p.netns} ipset restore -exist`,
+    ipsetRestore(tables.ipsets).trimEnd(),
+    '',
+    `## Felix policy on ${p.node}: ip netns exec ${p.netns} iptables-restore --noflush`,
+    iptablesRestore(tables).trimEnd(),
+  ];
+}
+
 export function renderPlanText(plan: Plan, facts: KernelFacts): string {
   const lines = [
     `# calilab plan for lab ${plan.lab} (state in ${plan.stateDir})`,
@@ -83,9 +100,8 @@ export function renderPlanText(plan: Plan, facts: KernelFacts): string {
     const [create, fdb] = [felixCreate(f), felixFdb(f)];
     if (create.length) lines.push('', `## Felix on ${f.node}: ip -n ${f.netns} -batch`, ...create);
     if (fdb.length) lines.push('', `## Felix on ${f.node}: bridge -n ${f.netns} -batch`, ...fdb);
-    if (f.natOutgoing)
-      lines.push('', `## Felix on ${f.node}: ip netns exec ${f.netns} nft -f -`, felixNft(f).trimEnd());
   }
+  for (const p of plan.policy) lines.push('', ...policyPlanText(p));
   for (const n of plan.nodes) lines.push('', `## ${n.bird.config}`, n.bird.text.trimEnd());
   if (plan.tor)
     lines.push(

@@ -7,6 +7,7 @@ import { wireWorkload, type WorkloadEndpoint } from '../calico/cni/wiring.ts';
 import { birdPaths, renderBirdConfig, type BirdPaths } from '../calico/confd/bird-config.ts';
 import { felixPlan, type FelixNode } from '../calico/felix/dataplane.ts';
 import { ipipDevice, TUNNEL_DEVICE, tunnelMtu } from '../calico/felix/encap.ts';
+import { type PolicyNode, policyPlane } from '../calico/felix/policy-plane.ts';
 import { allocate, tunnelAddressOf, type Allocation } from '../calico/ipam/ipam.ts';
 import { renderFrr, renderTorBird, torPaths, type TorPaths } from '../router/tor.ts';
 import { nodeUplink, outsideObjects, routerObjects } from '../router/underlay.ts';
@@ -32,6 +33,14 @@ export interface NodePlan {
   bird: BirdPaths & { text: string };
 }
 
+export interface Listener {
+  /** The pod's network namespace. */
+  netns: string;
+  pod: string;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+}
+
 export interface TorPlan {
   name: string;
   implementation: 'bird' | 'frr';
@@ -49,6 +58,10 @@ export interface Plan extends KernelObjects {
   nodes: NodePlan[];
   workloads: WorkloadEndpoint[];
   felix: FelixNode[];
+  /** Felix's policy plane per node (iptables or nftables), rendered by the kernel layer. */
+  policy: PolicyNode[];
+  /** Something listening on each declared pod port (pods[].ports), as the pod's container would. */
+  listeners: Listener[];
   allocation: Allocation;
   /** bgp.peers: the top-of-rack BGP speaker in the router namespace. */
   tor?: TorPlan;
@@ -82,6 +95,8 @@ export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): P
     workloads: [],
     allocation: alloc,
     felix: felixPlan(topo, alloc, (node) => nodeNs(lab, node)),
+    policy: [],
+    listeners: [],
   };
   mergeObjects(plan, routerObjects(topo));
   plan.tor = torPlan(topo, stateDir);
@@ -109,6 +124,15 @@ export function buildPlan(topo: Topology, alloc: Allocation = allocate(topo)): P
     mergeObjects(plan, objects);
     plan.workloads.push(endpoint);
   }
+  plan.policy = policyPlane(topo, alloc, plan.workloads, (node) => nodeNs(lab, node));
+  plan.listeners = topo.pods.flatMap((p) =>
+    p.ports.map((port) => ({
+      netns: plan.workloads.find((w) => w.pod === p.name && w.namespace === p.namespace)!.netns,
+      pod: `${p.namespace}/${p.name}`,
+      port: port.port,
+      protocol: port.protocol,
+    })),
+  );
   mergeObjects(plan, outsideObjects(topo));
   return plan;
 }

@@ -57,6 +57,26 @@ export const DATAPATH_MODULES = [
   'nft_chain_nat',
   'nft_masq',
   'nft_nat',
+  // Felix's policy plane: iptables-nft's xt matches and targets, ipsets, and nftables mode's
+  // expressions (conntrack, fib for the rpfilter check, log).
+  'nft_compat',
+  'ip_set',
+  'ip_set_hash_ip',
+  'ip_set_hash_net',
+  'xt_set',
+  'xt_mark',
+  'xt_conntrack',
+  'xt_addrtype',
+  'xt_comment',
+  'xt_multiport',
+  'xt_tcpudp',
+  'xt_MASQUERADE',
+  'xt_LOG',
+  'nf_log_syslog',
+  'ipt_rpfilter',
+  'nft_ct',
+  'nft_fib_ipv4',
+  'nft_log',
 ];
 const PASS_ENV = /^(PATH|HOME|TERM|CI|NO_COLOR|FORCE_COLOR|LANG|CALILAB_.*|AVA_.*|NODE_OPTIONS)$/;
 

@@ -6,11 +6,9 @@ import {
   felixCleanup,
   felixCreate,
   felixFdb,
-  felixNft,
   felixPlan,
   vtepMac,
   wireguardConf,
-  type FelixNode,
 } from '../../src/calico/felix/dataplane.ts';
 import { clusterEncapsulation, ipipDevice, tunnelMtu, usesVxlan } from '../../src/calico/felix/encap.ts';
 import { allocate } from '../../src/calico/ipam/ipam.ts';
@@ -239,55 +237,6 @@ test('wg setconf text: ListenPort 51820, FwMark, one [Peer] per node with its Al
     ].join('\n'),
   );
   t.is(wireguardConf('K', '0x100000', []), '[Interface]\nPrivateKey = K\nListenPort = 51820\nFwMark = 0x100000\n');
-});
-
-test('natOutgoing: the nft table with both pool sets and the cali:flqWnvo8yq4ULQLa masquerade rule', (t) => {
-  const f = felixOf(doc000(), 'k8s-cp1');
-  t.deepEqual(f.natOutgoing, { masqPools: ['10.8.0.0/16'], allPools: ['10.8.0.0/16'] });
-  t.is(
-    felixNft(f),
-    [
-      'table ip calico',
-      'delete table ip calico',
-      'table ip calico {',
-      '  set masq-ipam-pools { type ipv4_addr; flags interval; elements = { 10.8.0.0/16 } }',
-      '  set all-ipam-pools { type ipv4_addr; flags interval; elements = { 10.8.0.0/16 } }',
-      '  chain nat-postrouting {',
-      '    type nat hook postrouting priority srcnat; policy accept;',
-      '    ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools ' +
-        'masquerade fully-random comment "cali:flqWnvo8yq4ULQLa"',
-      '  }',
-      '}',
-      '',
-    ].join('\n'),
-  );
-});
-
-test('natOutgoing: only enabled natOutgoing pools are masqueraded; every pool is "inside"', (t) => {
-  const o = minimal();
-  o.ipPools = [
-    { name: 'a', cidr: '192.168.0.0/16', natOutgoing: true },
-    { name: 'b', cidr: '10.244.0.0/16' },
-    { name: 'c', cidr: '10.96.0.0/16', natOutgoing: true, disabled: true },
-  ];
-  const f = felixOf(validateTopology(o, 't'), 'n1');
-  const all = ['192.168.0.0/16', '10.244.0.0/16', '10.96.0.0/16'];
-  t.deepEqual(f.natOutgoing, { masqPools: ['192.168.0.0/16'], allPools: all });
-  const nft = felixNft(f);
-  const set = (name: string, pools: string[]) =>
-    `  set ${name} { type ipv4_addr; flags interval; elements = { ${pools.join(', ')} } }\n`;
-  t.true(nft.includes(set('masq-ipam-pools', ['192.168.0.0/16'])), nft);
-  t.true(nft.includes(set('all-ipam-pools', all)), nft);
-});
-
-test('natOutgoing off: the script only deletes the table, so switching it off removes the rule', (t) => {
-  const off = edited(doc000(), (r) => (r.ipPools[0].natOutgoing = false));
-  const f = felixOf(off, 'k8s-cp1');
-  t.is(f.natOutgoing, undefined);
-  t.is(felixNft(f), 'table ip calico\ndelete table ip calico\n');
-  const bare: FelixNode = { node: 'x', netns: 'x' };
-  t.is(felixNft(bare), 'table ip calico\ndelete table ip calico\n');
-  t.deepEqual([felixCreate(bare), felixFdb(bare)], [[], []]);
 });
 
 test('felixCleanup removes every Felix object, whatever mode made it', (t) => {

@@ -1,6 +1,7 @@
 // What Calico's Felix programs on each node besides BIRD's routes: tunl0's address, the VXLAN
 // device with its static ARP/FDB entries, routes and the local blocks' blackholes, the WireGuard
-// device with its peers and routing table, and the natOutgoing MASQUERADE rule. Pure: the kernel
+// device with its peers and routing table. natOutgoing's MASQUERADE is the policy plane's
+// (policy-plane.ts: nat cali-nat-outgoing, as Felix's iptables renderer writes it). Pure: the kernel
 // layer (kernel/felix.ts) applies it, first removing whatever an earlier mode left, so a live
 // mode switch converges in place. Source lines are projectcalico/calico v3.30.7.
 import { createHash } from 'node:crypto';
@@ -34,7 +35,6 @@ export interface FelixNode {
   /** `blackholes`: the node's own VXLAN blocks, which Felix (not BIRD) drops (vxlan_mgr.go:369-387). */
   vxlan?: { mtu: number; mac: string; address: string; local: string; peers: VxlanPeer[]; blackholes: string[] };
   wireguard?: { mtu: number; address: string; fwmark: string; localBlocks: string[]; peers: WireguardPeer[] };
-  natOutgoing?: { masqPools: string[]; allPools: string[] };
 }
 
 /** The VTEP MAC Felix derives when the Node has none: "f" (0x66) and the first five bytes of the
@@ -103,7 +103,6 @@ function wireguardPart(topo: Topology, alloc: Allocation, n: Topology['nodes'][n
 }
 
 export function felixPlan(topo: Topology, alloc: Allocation, netnsOf: (node: string) => string): FelixNode[] {
-  const masqPools = topo.ipPools.filter((p) => p.natOutgoing && !p.disabled).map((p) => p.cidr);
   return topo.nodes.map((n) => {
     const a = alloc.nodes.find((x) => x.node === n.name)!;
     const fn: FelixNode = { node: n.name, netns: netnsOf(n.name) };
@@ -112,7 +111,6 @@ export function felixPlan(topo: Topology, alloc: Allocation, netnsOf: (node: str
     if (vxlan) fn.vxlan = vxlan;
     const wireguard = wireguardPart(topo, alloc, n);
     if (wireguard) fn.wireguard = wireguard;
-    if (masqPools.length) fn.natOutgoing = { masqPools, allPools: topo.ipPools.map((p) => p.cidr) };
     return fn;
   });
 }
@@ -190,25 +188,6 @@ export function felixFdb(f: FelixNode): string[] {
   return (f.vxlan?.peers ?? [])
     .filter((p) => !p.direct)
     .map((p) => `fdb replace ${p.vtepMac} dev ${VXLAN.dev} dst ${p.nodeIp} self permanent`);
-}
-
-/** nft(8) script: always replaces calilab's table, so switching natOutgoing off removes the rule. */
-export function felixNft(f: FelixNode): string {
-  const lines = ['table ip calico', 'delete table ip calico'];
-  if (f.natOutgoing) {
-    lines.push(
-      'table ip calico {',
-      `  set masq-ipam-pools { type ipv4_addr; flags interval; elements = { ${f.natOutgoing.masqPools.join(', ')} } }`,
-      `  set all-ipam-pools { type ipv4_addr; flags interval; elements = { ${f.natOutgoing.allPools.join(', ')} } }`,
-      '  chain nat-postrouting {',
-      '    type nat hook postrouting priority srcnat; policy accept;',
-      '    ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random ' +
-        'comment "cali:flqWnvo8yq4ULQLa"',
-      '  }',
-      '}',
-    );
-  }
-  return lines.join('\n') + '\n';
 }
 
 /** wg(8) setconf text; the private key comes from the lab's state directory, never the plan. */
