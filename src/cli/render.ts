@@ -15,9 +15,18 @@ const TTL_WHY =
 
 function pairRow(p: PairReport): string[] {
   const outer = p.outer && p.encapsulation !== 'none' ? `${p.outer.src} > ${p.outer.dst}` : '-';
+  const at = p.droppedAt ? ` (${p.droppedAt.node} ${p.droppedAt.chain} #${p.droppedAt.rule})` : '';
+  const denied = `denied by ${p.policy}${at}`;
   const result =
-    p.status === 'ok' ? 'ok' : p.status === 'expected-unreachable' ? 'unreachable (expected)' : `FAIL ${p.error ?? ''}`;
+    p.status === 'ok'
+      ? 'ok'
+      : p.status === 'expected-unreachable'
+        ? 'unreachable (expected)'
+        : p.status === 'denied'
+          ? denied
+          : `FAIL ${p.error ?? ''}`;
   return [
+    p.protocol === 'icmp' ? 'icmp' : `${p.protocol}/${p.port}`,
     `${p.fromPod} ${p.from}`,
     `${p.toPod} ${p.to}`,
     p.sameNode ? 'same node' : `${p.fromNode} -> ${p.toNode}`,
@@ -37,7 +46,10 @@ function outsideRow(o: OutsideReport): string[] {
 
 /** `verify` / `run`: the pair table, the outside-host table, why the MTU and TTL, and the verdict. */
 export function renderVerify(report: VerifyReport): string {
-  let out = table([['FROM', 'TO', 'PATH', 'ENCAP', 'OUTER', 'TTL', 'MTU', 'RESULT'], ...report.pairs.map(pairRow)]);
+  let out = table([
+    ['PROBE', 'FROM', 'TO', 'PATH', 'ENCAP', 'OUTER', 'TTL', 'MTU', 'RESULT'],
+    ...report.pairs.map(pairRow),
+  ]);
   if (report.outside.length) {
     out += '\n' + table([['FROM', 'TO', 'NAT', 'SOURCE SEEN', 'RESULT'], ...report.outside.map(outsideRow)]);
   }

@@ -1,6 +1,7 @@
 // `verify --html FILE`: one self-contained page (inline CSS and SVG, no scripts, no network):
-// the cluster picture, the pod-pair matrix coloured by what crossed the wire, and each pair's
-// decoded packets, TTL and path MTU.
+// the cluster picture, the pod-pair matrix coloured by what crossed the wire (a pair that policy
+// denied in the colour of the policy that decided), and each probe's decoded packets, TTL, path
+// MTU and policy verdict.
 import type { Plan } from '../plan/plan.ts';
 import type { Topology } from '../topology/types.ts';
 import type { OutsideReport, PairReport, VerifyReport } from '../verify/verify.ts';
@@ -30,8 +31,25 @@ const STYLE = [
   '.pcap{font-size:11px;color:#666}.picture{overflow-x:auto;border:1px solid #ddd;padding:8px}',
 ].join('\n');
 
+/** A colour per deciding policy, the same on every run: a hue from the name's character codes. */
+export function policyColour(policy: string): string {
+  let h = 0;
+  for (const ch of policy) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  return `hsl(${h} 70% 80%)`;
+}
+
+const probeName = (p: PairReport) => (p.protocol === 'icmp' ? 'icmp' : `${p.protocol}/${p.port}`);
+const anchor = (p: PairReport) => `p-${p.from}-${p.to}-${probeName(p).replace('/', '-')}`;
+
 function cell(p: PairReport | undefined): string {
   if (!p) return '<td class="self">-</td>';
+  if (p.status === 'denied') {
+    const title = esc(
+      `${p.from} > ${p.to}: denied by ${p.policy}${p.droppedAt ? ` at ${p.droppedAt.description}` : ''}`,
+    );
+    const link = `<a href="#${esc(anchor(p))}">denied</a>`;
+    return `<td style="background:${policyColour(p.policy)}" title="${title}">${link}</td>`;
+  }
   const kind =
     p.status === 'failed'
       ? 'failed'
@@ -40,21 +58,22 @@ function cell(p: PairReport | undefined): string {
         : (p.encapsulation ?? 'failed');
   const label = p.status === 'failed' ? 'FAIL' : p.status === 'expected-unreachable' ? 'unreachable' : kind;
   const title = esc(`${p.from} > ${p.to}: ${p.error ?? p.evidence[0] ?? ''}`);
-  const href = `#p-${esc(p.from)}-${esc(p.to)}`;
-  return `<td style="background:${COLOURS[kind]}" title="${title}"><a href="${href}">${esc(label)}</a></td>`;
+  return `<td style="background:${COLOURS[kind]}" title="${title}"><a href="#${esc(anchor(p))}">${esc(label)}</a></td>`;
 }
 
 function pairDetails(p: PairReport): string {
   const summary =
-    `${esc(p.fromPod)} ${esc(p.from)} &rarr; ${esc(p.toPod)} ${esc(p.to)}: ${esc(p.status)}, ` +
-    `${esc(p.encapsulation ?? '?')} (expected ${esc(p.expected)})`;
+    `${esc(probeName(p))} ${esc(p.fromPod)} ${esc(p.from)} &rarr; ${esc(p.toPod)} ${esc(p.to)}: ${esc(p.status)}, ` +
+    `${esc(p.encapsulation ?? '?')} (expected ${esc(p.expected)}); policy: ${esc(p.verdict)} ` +
+    `(expected ${esc(p.expectedVerdict)}, ${esc(p.policy)})`;
+  const dropped = p.droppedAt ? `<br>dropped at ${esc(p.droppedAt.node)}: ${esc(p.droppedAt.description)}` : '';
   const outer = p.outer && p.encapsulation !== 'local' ? `outer ${esc(p.outer.src)} &gt; ${esc(p.outer.dst)}, ` : '';
   const ttl = `ttl ${p.ttl ?? '-'} (expected ${p.ttlExpected}: ${esc(p.ttlWhy)})`;
   const mtu = `path MTU ${p.pathMtu ?? '-'} (${esc(p.mtuWhy)})${p.mtuNote ? ` <i>${esc(p.mtuNote)}</i>` : ''}`;
   const error = p.error ? `<br><b>${esc(p.error)}</b>` : '';
-  return `<details id="p-${esc(p.from)}-${esc(p.to)}"${p.ok ? '' : ' open'}>
+  return `<details id="${esc(anchor(p))}"${p.ok ? '' : ' open'}>
 <summary class="${p.ok ? 'ok' : 'bad'}">${summary}</summary>
-<p>${outer}${ttl}; ${mtu}${error}</p>
+<p>${outer}${ttl}; ${mtu}; ${esc(p.policyWhy)}${dropped}${error}</p>
 <pre>${p.evidence.map(esc).join('\n') || 'no packets'}</pre><p class="pcap">pcap: ${esc(p.pcap)}</p></details>`;
 }
 
@@ -77,7 +96,7 @@ export function renderHtml(
   generatedAt = new Date().toISOString(),
 ): string {
   const pods = plan.workloads;
-  const find = (a: string, b: string) => report.pairs.find((p) => p.from === a && p.to === b);
+  const find = (a: string, b: string) => report.pairs.find((p) => p.from === a && p.to === b && p.protocol === 'icmp');
   const bad = report.pairs.filter((p) => !p.ok).length + report.outside.filter((o) => !o.ok).length;
   const row = (a: (typeof pods)[number]) => {
     const cells = pods.map((b) => cell(a === b ? undefined : find(a.ip, b.ip))).join('');

@@ -18,9 +18,20 @@ export interface PairReport {
   fromNode: string;
   toNode: string;
   sameNode: boolean;
-  /** The pair behaved as Calico would: reachable with the expected path, or expected-unreachable. */
+  /** The pair behaved as Calico would: reachable with the expected path, expected-unreachable, or
+   *  denied by policy as Calico's policy semantics predict. */
   ok: boolean;
-  status: 'ok' | 'expected-unreachable' | 'failed';
+  status: 'ok' | 'expected-unreachable' | 'denied' | 'failed';
+  /** The probe: ICMP echo for every pair, TCP or UDP to each declared pod port. */
+  protocol: 'icmp' | 'tcp' | 'udp';
+  port: number | null;
+  /** Calico's policy verdict (the evaluator), the verdict measured from the pcaps, the policy or
+   *  profile that decided, and for a dropped probe the Felix rule whose counter moved. */
+  expectedVerdict: 'allowed' | 'denied';
+  verdict: 'allowed' | 'denied';
+  policy: string;
+  policyWhy: string;
+  droppedAt?: { node: string; chain: string; rule: number; hash?: string; description: string };
   reachable: boolean;
   encapsulation?: PathKind;
   expected: PathKind;
@@ -96,6 +107,13 @@ const isEcho = (s: Seen, src: string, dst: string, type: number) =>
 /** What judge decides for a pair; verify adds the pair's names, TTL and MTU facts. */
 export type Verdict = Omit<
   PairReport,
+  | 'protocol'
+  | 'port'
+  | 'expectedVerdict'
+  | 'verdict'
+  | 'policy'
+  | 'policyWhy'
+  | 'droppedAt'
   | 'from'
   | 'to'
   | 'fromPod'

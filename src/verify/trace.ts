@@ -18,6 +18,7 @@ import { outsideNs, routerNs, routerPort, subnetBridge } from '../plan/naming.ts
 import { POD_GATEWAY } from '../calico/cni/wiring.ts';
 import { TUNNEL_DEVICE, type Tunnel } from '../calico/felix/encap.ts';
 import type { NodePlan, WorkloadEndpoint } from '../plan/plan.ts';
+import { policyOracle } from './policy-probes.ts';
 import { INITIAL_TTL } from './facts.ts';
 
 /** An interface counter that a packet on this hop moves. */
@@ -38,13 +39,23 @@ export interface Hop {
   /** Set by --prove: every probe counted the probe packets. */
   seen?: boolean;
   counted?: Record<string, number>;
+  /** A Felix policy decision on this hop: the endpoint chain that runs it and Calico's verdict. */
+  policy?: { node: string; chain: string; direction: 'ingress' | 'egress'; verdict: string; decidedBy: string };
+  /** Set by --prove on a policy hop: the Felix rule whose counter the probes moved. */
+  rule?: string;
+}
+
+/** What the packet is: ICMP echo (the default), or TCP / UDP to a port. */
+export interface TraceProbe {
+  protocol: 'icmp' | 'tcp' | 'udp';
+  port: number | null;
 }
 
 const describe = (g: RouteGet) =>
   `${g.gateway ? `via ${g.gateway} ` : ''}dev ${g.dev}${g.flags?.includes('onlink') ? ' onlink' : ''}`;
 const TUNNEL_OF_DEVICE = new Map(Object.entries(TUNNEL_DEVICE).map(([t, dev]) => [dev, t as Tunnel]));
 
-type HopExtras = Partial<Pick<Hop, 'detail' | 'broken' | 'probes'>>;
+type HopExtras = Partial<Pick<Hop, 'detail' | 'broken' | 'probes' | 'policy'>>;
 
 /** One trace in progress: the hops so far, and the pod packet's TTL and source as they change. */
 class Walk {
@@ -60,6 +71,7 @@ class Walk {
     readonly rec: LabRecord,
     readonly src: WorkloadEndpoint,
     readonly dst: string,
+    readonly probe: TraceProbe = { protocol: 'icmp', port: null },
   ) {
     this.router = routerNs(rec.lab);
     this.dstPod = rec.plan.workloads.find((w) => w.ip === dst);
@@ -70,6 +82,24 @@ class Walk {
   add(where: string, what: string, more: HopExtras = {}): void {
     this.hops.push({ n: this.hops.length + 1, where, what, ...more });
   }
+}
+
+/** Felix's verdict where the packet leaves the source pod (cali-fw-, egress) or enters the
+ *  destination pod (cali-tw-, ingress), as Calico's policy semantics decide it. False: dropped. */
+function policyHop(w: Walk, direction: 'ingress' | 'egress'): boolean {
+  const to = w.dstPod;
+  if (!to) return true; // leaving for a node or the outside: egress policy only (below)
+  const decision = policyOracle(w.rec)({ from: w.src, to, ...w.probe });
+  const ep = direction === 'egress' ? w.src : to;
+  const d = direction === 'egress' ? decision.egress : (decision.ingress ?? decision.egress);
+  if (direction === 'ingress' && decision.direction === 'egress') return true;
+  const chain = `cali-${direction === 'egress' ? 'fw' : 'tw'}-${ep.interface}`;
+  const what = `Felix ${chain} (${direction} of ${ep.namespace}/${ep.pod}): ${d.verdict} by ${d.policy}; ${d.why}`;
+  w.add(`node ${ep.node}`, what, {
+    broken: d.verdict === 'denied',
+    policy: { node: ep.node, chain, direction, verdict: d.verdict, decidedBy: d.policy },
+  });
+  return d.verdict !== 'denied';
 }
 
 /** The pod's own route, and proxy ARP answering 169.254.1.1 on the node. False: the walk ends. */
@@ -101,7 +131,7 @@ async function podHops(w: Walk): Promise<boolean> {
     `${POD_GATEWAY} is answered by proxy ARP on ${src.interface}${macNote}: the node is the pod's next hop`,
     { detail: { proxyArp: true, mac }, probes: [{ ns: src.nodeNetns, dev: src.interface, dir: 'rx' }] },
   );
-  return true;
+  return policyHop(w, 'egress');
 }
 
 /** Where the outer header goes: the route's gateway, the VTEP's node, or the block's owner. */
@@ -155,7 +185,7 @@ async function sendHop(
       w.add(
         `node ${node.name}`,
         `natOutgoing: ${dst} is outside every IPPool, ` +
-          `so nft table ip calico masquerades ${src.ip} to ${node.ip} ("${rule}")`,
+          `so Felix's cali-nat-outgoing masquerades ${src.ip} to ${node.ip} ("${rule}")`,
         { detail: { natOutgoing: true, rule, sourceAfter: node.ip }, probes },
       );
     } else {
@@ -233,6 +263,7 @@ function delivered(w: Walk, node: NodePlan, g: RouteGet, m: MatchedRoute | undef
     return true;
   }
   if (!g.dev?.startsWith('cali')) return false;
+  if (!policyHop(w, 'ingress')) return true;
   w.ttl -= 1;
   w.add(`node ${node.name}`, `routes ${w.dst} by ${route}: the local workload's /32 (ttl ${w.ttl})`, {
     detail: { route: m?.dst, dev: g.dev, ttl: w.ttl },
@@ -291,8 +322,8 @@ async function nodeHop(w: Walk, node: NodePlan, iif: string): Promise<{ node: No
   return { node: next, iif: encap === 'none' ? 'eth0' : TUNNEL_DEVICE[encap] };
 }
 
-export async function trace(rec: LabRecord, src: WorkloadEndpoint, dst: string): Promise<Hop[]> {
-  const w = new Walk(rec, src, dst);
+export async function trace(rec: LabRecord, src: WorkloadEndpoint, dst: string, probe?: TraceProbe): Promise<Hop[]> {
+  const w = new Walk(rec, src, dst, probe);
   if (!(await podHops(w))) return w.hops;
   // The node's forwarding decision, as for a packet arriving from the pod; at most 4 nodes.
   let at: { node: NodePlan; iif: string } | undefined = {
@@ -309,6 +340,7 @@ export function renderTrace(src: WorkloadEndpoint, dst: string, hops: Hop[]): st
     const mark = h.seen === undefined ? '' : h.seen ? '  [seen]' : '  [NOT SEEN]';
     const lost = h.broken ? '  <- BREAK: the packet is lost here' : '';
     lines.push(`${String(h.n).padStart(2)}. [${h.where}] ${h.what}${lost}${mark}`);
+    if (h.rule) lines.push(`      rule whose counter moved: ${h.rule}`);
     if (h.counted)
       lines.push(
         `      ${Object.entries(h.counted)

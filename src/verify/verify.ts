@@ -12,10 +12,29 @@ import { contains, parseCidr, parseIp } from '../net/ipv4.ts';
 import { outsideNs } from '../plan/naming.ts';
 import type { NodePlan } from '../plan/plan.ts';
 import { expectPath, type Expectation } from './expect.ts';
-import { judge, seenPackets, type OutsideReport, type PairReport, type Seen, type VerifyReport } from './judge.ts';
+import {
+  judge,
+  seenPackets,
+  type OutsideReport,
+  type PairReport,
+  type Seen,
+  type Verdict,
+  type VerifyReport,
+} from './judge.ts';
+import { judgePolicy } from './verdicts.ts';
 import { expectedPathMtu, expectedTtl, type MtuFact } from './facts.ts';
 import { pathMtu, ping, type PingResult } from '../kernel/ping.ts';
 import { orderedPairs, type Pair } from './pairs.ts';
+import type { Evaluation } from '../calico/policy/evaluate.ts';
+import { probePort, type PortProbeResult } from '../kernel/connect.ts';
+import type { ProbeTarget } from './delivered.ts';
+import {
+  type NodeCounters,
+  policyOracle,
+  portProbeTargets,
+  readRuleCounters,
+  renderedTables,
+} from './policy-probes.ts';
 
 async function capturedPackets(node: NodePlan, file: string, ifnames: Map<number, string>): Promise<Seen[]> {
   return seenPackets(node.name, (await readPcap(file)).packets, ifnames);
@@ -52,7 +71,13 @@ type OutsideHost = { name: string; ip: string; netns: string; file: string };
 
 /** One tcpdump per node (and per outside host) while every pair pings once; the captures' pids
  *  are recorded so that `down` stops them even if verify is interrupted. */
-async function pingWhileCapturing(rec: LabRecord, files: string[], hosts: OutsideHost[], pairs: Pair[]) {
+async function pingWhileCapturing(
+  rec: LabRecord,
+  files: string[],
+  hosts: OutsideHost[],
+  pairs: Pair[],
+  ports: ProbeTarget[],
+) {
   const plan = rec.plan;
   const captures: Capture[] = await Promise.all([
     ...plan.nodes.map((n, i) => startCapture(n.netns, files[i])),
@@ -63,22 +88,56 @@ async function pingWhileCapturing(rec: LabRecord, files: string[], hosts: Outsid
   const started = Date.now();
   let results: PingResult[] = [];
   let outResults: PingResult[] = [];
+  let portResults: PortProbeResult[] = [];
   let drops = 0;
+  const before = await readRuleCounters(rec);
+  let after = before;
   try {
     const outsidePings = plan.workloads.flatMap((w) => hosts.map((h) => ({ w, h })));
-    [results, outResults] = await Promise.all([
+    [results, outResults, portResults] = await Promise.all([
       Promise.all(pairs.map((p) => ping(p.from.netns, p.to.ip, { count: 1, timeoutS: 2 }))),
       Promise.all(outsidePings.map(({ w, h }) => ping(w.netns, h.ip, { count: 1, timeoutS: 3 }))),
+      Promise.all(ports.map((t) => probePort(t.from.netns, t.to.ip, t.port!, t.protocol as 'tcp' | 'udp'))),
     ]);
+    after = await readRuleCounters(rec);
   } finally {
     drops = (await Promise.all(captures.map((c) => c.stop()))).reduce((a, b) => a + b, 0);
     rec.processes = rec.processes.filter((p) => !captures.some((c) => c.pid === p.pid));
     writeRecord(rec);
   }
-  return { results, outResults, drops, started };
+  const counters: NodeCounters[] = [...after.keys()].flatMap((node) => {
+    const tables = renderedTables(rec, node);
+    return tables ? [{ node, tables, before: before.get(node)!, after: after.get(node)! }] : [];
+  });
+  return { results, outResults, portResults, counters, drops, started };
 }
 
-/** A pair's report: judge's verdict from the packets, then the TTL and path MTU facts. */
+/** What the policy side of a pair's report needs: Calico's decision, the packets, the counters. */
+interface PolicyInput {
+  decision: Evaluation;
+  counters?: NodeCounters[];
+}
+
+/** The path verdict (judge.ts) for an allowed probe; for one Calico's policy denies, the proof
+ *  that it was dropped (never delivered, counted by a Felix DROP rule) instead. */
+function combined(p: Pair, exp: Expectation, r: PingResult, seen: Seen[], rec: LabRecord, pol: PolicyInput) {
+  const target: ProbeTarget = { from: p.from, to: p.to, protocol: 'icmp', port: null };
+  const j = judgePolicy(target, pol.decision, seen, r.ok, pol.counters);
+  if (pol.decision.verdict === 'denied' || !exp.reachable) {
+    const path = judge(p, exp, r.ok, seen, rec.plan.nodes);
+    if (!exp.reachable) return { verdict: path, policy: j.facts };
+    const base = { expected: exp.encapsulation, reachable: r.ok, evidence: j.delivery.evidence };
+    const verdict: Verdict = j.error
+      ? { ...base, ok: false, status: 'failed', error: j.error }
+      : { ...base, ok: true, status: 'denied', error: `denied as expected: ${pol.decision.why}` };
+    return { verdict, policy: j.facts };
+  }
+  const verdict = judge(p, exp, r.ok, seen, rec.plan.nodes);
+  if (verdict.ok && j.error) Object.assign(verdict, { ok: false, status: 'failed', error: j.error });
+  return { verdict, policy: j.facts };
+}
+
+/** A pair's report: judge's verdict from the packets, the policy verdict, the TTL and path MTU facts. */
 function pairReport(
   rec: LabRecord,
   p: Pair,
@@ -88,8 +147,9 @@ function pairReport(
   mtu: MtuProof,
   mtuFact: MtuFact,
   pcap: string,
+  pol: PolicyInput,
 ): PairReport {
-  const verdict = judge(p, exp, r.ok, seen, rec.plan.nodes);
+  const { verdict, policy } = combined(p, exp, r, seen, rec, pol);
   const ttl = expectedTtl(rec.topology, p.from, p.to, exp.encapsulation);
   const facts = {
     ttl: r.ttl,
@@ -103,18 +163,54 @@ function pairReport(
   if (verdict.ok && verdict.status === 'ok' && facts.ttl !== ttl.ttl) {
     Object.assign(verdict, { ok: false, status: 'failed', error: `ttl ${facts.ttl}, expected ${ttl.ttl}: ${ttl.why}` });
   }
-  return {
-    from: p.from.ip,
-    to: p.to.ip,
-    fromPod: `${p.from.namespace}/${p.from.pod}`,
-    toPod: `${p.to.namespace}/${p.to.pod}`,
-    fromNode: p.from.node,
-    toNode: p.to.node,
-    sameNode: p.sameNode,
-    ...facts,
+  return { ...pairNames(p), ...policy, ...facts, pcap, ...verdict };
+}
+
+const pairNames = (p: Pair) => ({
+  from: p.from.ip,
+  to: p.to.ip,
+  fromPod: `${p.from.namespace}/${p.from.pod}`,
+  toPod: `${p.to.namespace}/${p.to.pod}`,
+  fromNode: p.from.node,
+  toNode: p.to.node,
+  sameNode: p.from.node === p.to.node,
+});
+
+/** A port probe's report: the policy verdict alone (its path is the pair's, proven by the ping). */
+function portReport(rec: LabRecord, t: ProbeTarget, r: PortProbeResult, seen: Seen[], pol: PolicyInput, pcap: string) {
+  const p: Pair = { from: t.from, to: t.to, sameNode: t.from.node === t.to.node };
+  const exp = expectPath(rec.topology, t.from, t.to);
+  const ttl = expectedTtl(rec.topology, t.from, t.to, exp.encapsulation);
+  const mtu = expectedPathMtu(rec.topology, t.from, t.to, exp.encapsulation);
+  const answered = t.protocol === 'tcp' ? r.ok : undefined;
+  const j = judgePolicy(t, pol.decision, seen, answered, pol.counters);
+  const expectedVerdict = exp.reachable ? j.facts.expectedVerdict : 'denied';
+  const ok = exp.reachable ? !j.error : j.facts.verdict === 'denied';
+  const status = !ok
+    ? 'failed'
+    : j.facts.verdict === 'denied'
+      ? exp.reachable
+        ? 'denied'
+        : 'expected-unreachable'
+      : 'ok';
+  const error = !ok ? j.error : status === 'denied' ? `denied as expected: ${pol.decision.why}` : undefined;
+  const report: PairReport = {
+    ...pairNames(p),
+    ...j.facts,
+    expectedVerdict,
+    ttlExpected: ttl.ttl,
+    ttlWhy: ttl.why,
+    mtuExpected: mtu.mtu,
+    mtuWhy: mtu.why,
     pcap,
-    ...verdict,
+    expected: exp.encapsulation,
+    reachable: t.protocol === 'tcp' ? r.ok : j.delivery.delivered,
+    evidence: j.delivery.evidence,
+    ok,
+    status,
+    ...(error ? { error } : {}),
   };
+  return report;
 }
 
 export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {}): Promise<VerifyReport> {
@@ -132,7 +228,9 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
     file: join(dir, `outside-${h.name}.pcap`),
   }));
   const pairs = orderedPairs(plan);
-  const { results, outResults, drops, started: t1 } = await pingWhileCapturing(rec, files, hosts, pairs);
+  const ports = portProbeTargets(rec);
+  const probed = await pingWhileCapturing(rec, files, hosts, pairs, ports);
+  const { results, outResults, portResults, counters, drops, started: t1 } = probed;
   const t2 = Date.now();
   const kinds = pairs.map((p) => expectPath(rec.topology, p.from, p.to));
   const mtuFacts = pairs.map((p, i) => expectedPathMtu(rec.topology, p.from, p.to, kinds[i].encapsulation));
@@ -148,7 +246,18 @@ export async function verifyLab(rec: LabRecord, opts: { pcapDir?: string } = {})
     )
   ).flat();
   const pcapOf = (p: Pair) => files[plan.nodes.findIndex((n) => n.name === p.from.node)];
-  const reports = pairs.map((p, i) => pairReport(rec, p, kinds[i], results[i], seen, mtus[i], mtuFacts[i], pcapOf(p)));
+  const oracle = policyOracle(rec);
+  const pol = (t: ProbeTarget): PolicyInput => ({
+    decision: oracle(t),
+    counters: counters.length ? counters : undefined,
+  });
+  const reports = pairs.map((p, i) => {
+    const t: ProbeTarget = { from: p.from, to: p.to, protocol: 'icmp', port: null };
+    return pairReport(rec, p, kinds[i], results[i], seen, mtus[i], mtuFacts[i], pcapOf(p), pol(t));
+  });
+  reports.push(
+    ...ports.map((t, i) => portReport(rec, t, portResults[i], seen, pol(t), pcapOf({ ...t, sameNode: false }))),
+  );
   const outside = await judgeOutside(rec, hosts, outResults);
   const timings = { capture: t1 - t0, ping: t2 - t1, mtu: t3 - t2, decode: Date.now() - t3, verify: Date.now() - t0 };
   const ok = reports.every((r) => r.ok) && outside.every((o) => o.ok);

@@ -1,6 +1,6 @@
 // Checking a running lab's datapath: verify every pair, trace one path, measure the path MTU,
 // ping, capture.
-import type { Command } from '@commander-js/extra-typings';
+import { type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { pathMtu, ping } from '../../kernel/ping.ts';
 import { startCapture } from '../../kernel/tcpdump.ts';
 import { requireRoot } from '../../lab/lab.ts';
@@ -55,6 +55,12 @@ function registerPing(program: Command): void {
     });
 }
 
+function portArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('a port is a number from 1 to 65535');
+  return n;
+}
+
 function registerTrace(program: Command): void {
   program
     .command('trace')
@@ -62,6 +68,12 @@ function registerTrace(program: Command): void {
     .argument('<dst>', 'destination pod, node or IP address')
     .option('--json', 'print the hops as JSON')
     .option('--prove', `send ${PROBES} probes and mark each hop seen / not seen from its interface counters`)
+    .addOption(
+      new Option('--protocol <protocol>', 'the probe: an ICMP echo, a TCP SYN or a UDP datagram')
+        .choices(['icmp', 'tcp', 'udp'] as const)
+        .default('icmp' as const),
+    )
+    .option('--port <port>', 'destination port, for --protocol tcp or udp', (v: string) => portArg(v))
     .addOption(labOption())
     .description("the packet's path hop by hop, from the kernel's own route lookups in each namespace")
     .action(async (from, to, o) => {
@@ -72,8 +84,11 @@ function registerTrace(program: Command): void {
       if (!w) throw new UsageError(`trace starts at a pod; ${from} is a ${src.kind}`);
       const dst = resolveAddress(rec, to);
       await ping(w.netns, dst, { count: 1, timeoutS: 1 }); // fills the neighbour tables the walk reads
-      const hops = await trace(rec, w, dst);
-      const lost = o.prove ? await prove(w, dst, hops) : undefined;
+      if ((o.protocol === 'icmp') !== (o.port === undefined))
+        throw new UsageError('--port goes with --protocol tcp or udp (and they need a port)');
+      const probe = { protocol: o.protocol, port: o.port ?? null };
+      const hops = await trace(rec, w, dst, probe);
+      const lost = o.prove ? await prove(w, dst, hops, { rec, probe }) : undefined;
       const verdict = lostAt(hops, lost);
       const data = { from: w.ip, to: dst, hops, ...(o.prove ? { proven: !verdict, lostAt: verdict } : {}) };
       const proof = () => (verdict ? red(`lost at hop ${verdict}\n`) : green(`every hop seen (${PROBES} probes)\n`));
