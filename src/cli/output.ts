@@ -1,5 +1,6 @@
 // How calilab talks to a terminal: progress on stderr (results stay clean on stdout), colour
 // only on a TTY and never with NO_COLOR, and one exit code per kind of failure.
+import { PolicyInputError } from '../calico/policy/fields.ts';
 import { Chalk } from 'chalk';
 import { CommanderError } from '@commander-js/extra-typings';
 import ora, { type Ora } from 'ora';
@@ -64,6 +65,7 @@ export function printAs(format: string | undefined, data: unknown, text: () => s
 const badInput = (e: unknown) =>
   e instanceof TopologyError ||
   e instanceof ResourceInputError ||
+  e instanceof PolicyInputError ||
   e instanceof UsageError ||
   e instanceof PcapError ||
   e instanceof NoAddressError ||

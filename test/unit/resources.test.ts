@@ -35,6 +35,7 @@ import type { LabRecord } from '../../src/lab/state.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
 import { loadTopology, parseTopology } from '../../src/topology/load.ts';
 import type { Topology } from '../../src/topology/types.ts';
+import { labRecord } from './lab-record.ts';
 
 const record = (topology: Topology, extra: Partial<LabRecord> = {}): LabRecord => ({
   lab: topology.name,
@@ -199,9 +200,24 @@ test('kans-4node: every resource validates against its CRD', (t) => {
   const res = labResources(kans());
   t.deepEqual(
     [...new Set(res.map((r) => r.kind))],
-    RESOURCE_KINDS.filter((k) => k !== 'BGPPeer'),
+    RESOURCE_KINDS.filter((k) => !['BGPPeer', 'NetworkPolicy', 'GlobalNetworkPolicy'].includes(k)),
   );
   for (const r of res) t.deepEqual(validateResource(r, 'kans-4node'), [], `${r.kind} ${r.metadata.name}`);
+});
+
+test('policy-4node: every policy, Kubernetes ones converted, validates against Calico 3.32.1 CRDs', (t) => {
+  const res = labResources(labRecord('topologies/policy-4node.yaml'));
+  const policies = res.filter((r) => r.kind.endsWith('NetworkPolicy'));
+  t.deepEqual(
+    policies.map((r) => `${r.kind} ${r.metadata.namespace ?? ''}/${r.metadata.name}`),
+    [
+      'NetworkPolicy data/cache-from-data',
+      'NetworkPolicy data/knp.default.allow-api-to-db',
+      'NetworkPolicy data/knp.default.default-deny',
+      'GlobalNetworkPolicy /backend-no-icmp',
+    ],
+  );
+  for (const r of policies) t.deepEqual(validateResource(r, 'policy-4node'), [], `${r.kind} ${r.metadata.name}`);
 });
 
 test('kind-vxlan-3node with WireGuard: every resource validates, Node shows the VXLAN and WireGuard addresses', (t) => {

@@ -9,6 +9,7 @@ import { TopologyError } from '../../topology/validate.ts';
 import { type Action, bumpedVersions, type ResourceDoc, resourceChanges } from './changes.ts';
 import { validateResource } from './crd.ts';
 import { parseResourceDocuments } from './input.ts';
+import { policyChanges } from './policies.ts';
 import { type CalicoResource, findResource, labResources } from './resources.ts';
 
 /** The keys Node status.wireguardPublicKey shows: Felix publishes them only while WireGuard is on. */
@@ -59,4 +60,12 @@ export async function applyResources(
 export function namedDocument(current: CalicoResource[], kind: string, name: string, namespace?: string): ResourceDoc {
   const r = findResource(current, kind, name, namespace);
   return { kind, name, namespace, object: r ?? { kind, metadata: { name, namespace } }, doc: 1 };
+}
+
+/** apply|create|replace|delete of policy objects: one edit of the topology's policies, one reconcile. */
+export async function applyPolicies(rec: LabRecord, text: string, source: string, action: Action): Promise<Applied> {
+  const ch = policyChanges(rec, text, source, action);
+  if (!ch.changed.length) return { message: ch.messages.join('\n'), changed: [], ms: 0 };
+  const { ms } = await applyPatch(rec, ch.topology);
+  return { message: ch.messages.join('\n'), changed: ch.changed, ms };
 }

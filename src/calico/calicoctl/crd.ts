@@ -36,6 +36,8 @@ export const CRD_FILES: Readonly<Record<string, string>> = {
   FelixConfiguration: 'projectcalico.org_felixconfigurations.yaml',
   IPAMBlock: 'projectcalico.org_ipamblocks.yaml',
   BlockAffinity: 'projectcalico.org_blockaffinities.yaml',
+  NetworkPolicy: 'projectcalico.org_networkpolicies.yaml',
+  GlobalNetworkPolicy: 'projectcalico.org_globalnetworkpolicies.yaml',
 };
 
 const CRD_DIR = fileURLToPath(new URL('./crds/', import.meta.url));

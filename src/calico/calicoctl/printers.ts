@@ -107,6 +107,13 @@ interface KindTable {
 
 const NAME: Cell = (r) => r.metadata.name;
 
+/** Spec.Order is a *float64: text/template indirects it, and prints a nil one as "<nil>". */
+const POLICY_CELLS: Record<string, Cell> = {
+  TIER: (r) => text(spec(r).tier),
+  ORDER: (r) => (spec(r).order === undefined ? '<nil>' : String(spec(r).order)),
+  SELECTOR: (r) => text(spec(r).selector),
+};
+
 /** Headings and templates per kind (calicoctl/calicoctl/resourcemgr/<kind>.go registerResource). */
 const TABLES: Record<string, KindTable> = {
   IPPool: {
@@ -175,6 +182,16 @@ const TABLES: Record<string, KindTable> = {
       PROFILES: (r) => (spec(r).profiles ?? []).join(','),
       INTERFACE: (r) => text(spec(r).interfaceName),
     },
+  },
+  NetworkPolicy: {
+    ps: ['NAME', 'TIER'], // networkpolicy.go:36-45
+    wide: ['NAME', 'TIER', 'ORDER', 'SELECTOR'],
+    cells: { NAME, NAMESPACE: (r) => r.metadata.namespace ?? '', ...POLICY_CELLS },
+  },
+  GlobalNetworkPolicy: {
+    ps: ['NAME', 'TIER'], // globalnetworkpolicy.go:35-43
+    wide: ['NAME', 'TIER', 'ORDER', 'SELECTOR'],
+    cells: { NAME, ...POLICY_CELLS },
   },
   // calilab extensions (calicoctl 3.30 has no table for them): the CRDs' printer columns.
   IPAMBlock: {

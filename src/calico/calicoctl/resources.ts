@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { podHandle, type IpamBlock } from '../ipam/ipam.ts';
 import { TUNNEL_ATTRIBUTE, TUNNEL_KINDS, tunnelHandle } from '../ipam/tunnels.ts';
 import type { LabRecord } from '../../lab/state.ts';
+import { toCalicoResource } from '../policy/documents.ts';
+import { topologyPolicies } from '../policy/topology.ts';
 import type { JsonValue } from './yaml-v2.ts';
 
 export type { JsonValue } from './yaml-v2.ts';
@@ -22,13 +24,15 @@ export const RESOURCE_KINDS = [
   'FelixConfiguration',
   'Node',
   'WorkloadEndpoint',
+  'NetworkPolicy',
+  'GlobalNetworkPolicy',
   'IPAMBlock',
   'BlockAffinity',
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** Kinds whose objects live in a namespace (calicoctl resourcemgr registerResource isNamespaced). */
-export const NAMESPACED_KINDS: ReadonlySet<string> = new Set(['WorkloadEndpoint']);
+export const NAMESPACED_KINDS: ReadonlySet<string> = new Set(['WorkloadEndpoint', 'NetworkPolicy']);
 
 /** calicoctl's names for each kind, looked up lower-cased and exactly (resourcemgr.go:372-375). */
 export const KIND_ALIASES: Readonly<Record<string, ResourceKind>> = Object.fromEntries(
@@ -40,6 +44,8 @@ export const KIND_ALIASES: Readonly<Record<string, ResourceKind>> = Object.fromE
       ['FelixConfiguration', ['felixconfiguration', 'felixconfigurations', 'felixconfig', 'felixconfigs']], // :32
       ['Node', ['node', 'nodes', 'no', 'nos']], // node.go:30
       ['WorkloadEndpoint', ['workloadendpoint', 'workloadendpoints', 'wep', 'weps']], // workloadendpoint.go:30
+      ['NetworkPolicy', ['networkpolicy', 'networkpolicies', 'policy', 'np', 'policies', 'pol', 'pols']], // :34
+      ['GlobalNetworkPolicy', ['globalnetworkpolicy', 'globalnetworkpolicies', 'gnp', 'gnps']], // :35
       // calilab extensions: calicoctl 3.30 registers no resource manager for these two and answers
       // "resource type 'ipamblock' is not supported"; calilab shows them as the CRDs hold them.
       ['IPAMBlock', ['ipamblock', 'ipamblocks']],
@@ -144,11 +150,13 @@ const bgpPeers = (rec: LabRecord) =>
 /** FelixConfiguration `default` as a manifest install leaves it: calico-node sets logSeverityScreen
  *  Info and reportingInterval 0s (startup.go:1101-1110), clientv3 setDefaults adds the BPF and
  *  floatingIPs defaults (clientv3/felixconfig.go:114-140), bpfLogLevel has no omitempty
- *  (api/.../v3/felixconfig.go:628). wireguardEnabled is what `calicoctl patch` sets. */
+ *  (api/.../v3/felixconfig.go:628). wireguardEnabled and nftablesMode are what `calicoctl patch` sets. */
 function felixConfiguration(rec: LabRecord): CalicoResource {
   const spec: JsonObject = {
     logSeverityScreen: 'Info',
     reportingInterval: '0s',
+    // felixconfig.go:588, before the BPF fields: omitempty, so only a patched value shows.
+    ...(rec.topology.nftablesMode === 'Enabled' ? { nftablesMode: 'Enabled' } : {}),
     bpfLogLevel: '',
     bpfConnectTimeLoadBalancing: 'TCP',
     bpfHostNetworkedNATWithoutCTLB: 'Enabled',
@@ -304,6 +312,20 @@ function blockAffinity(rec: LabRecord, b: IpamBlock): CalicoResource {
   return resource('BlockAffinity', metadata(rec, 'BlockAffinity', name), spec);
 }
 
+/** The topology's policies as projectcalico.org/v3 objects (calico/policy/render.ts): NetworkPolicy
+ *  and GlobalNetworkPolicy, a Kubernetes one under its knp.default. name, as on a cluster. */
+function policies(rec: LabRecord): CalicoResource[] {
+  return topologyPolicies(rec.topology).map((p) => {
+    const r = toCalicoResource(p) as {
+      kind: ResourceKind;
+      metadata: { name: string; namespace?: string };
+      spec: JsonObject;
+    };
+    const meta = metadata(rec, r.kind, r.metadata.name, { namespace: r.metadata.namespace });
+    return resource(r.kind, meta, r.spec);
+  });
+}
+
 /** Kubernetes lists cluster objects by name and namespaced ones by namespace, then name. */
 const byName = (a: CalicoResource, b: CalicoResource) =>
   Buffer.compare(
@@ -329,6 +351,12 @@ export function labResources(rec: LabRecord, publicKeys?: Map<string, string>): 
     felixConfiguration(rec),
     ...nodes(rec, publicKeys).sort(byName),
     ...pods,
+    ...policies(rec)
+      .filter((r) => r.kind === 'NetworkPolicy')
+      .sort(byName),
+    ...policies(rec)
+      .filter((r) => r.kind === 'GlobalNetworkPolicy')
+      .sort(byName),
     ...blocks.map((b) => ipamBlock(rec, b, attrs)).sort(byName),
     ...blocks.map((b) => blockAffinity(rec, b)).sort(byName),
   ];

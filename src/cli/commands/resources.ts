@@ -3,7 +3,14 @@
 // delete -f FILE|-` through the one reconcile path. Messages are calicoctl v3.30.7's.
 import { readFileSync } from 'node:fs';
 import { Argument, type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { applyResources, namedDocument, readResources, resourcesOf } from '../../calico/calicoctl/apply.ts';
+import {
+  applyPolicies,
+  applyResources,
+  namedDocument,
+  readResources,
+  resourcesOf,
+} from '../../calico/calicoctl/apply.ts';
+import { holdsPolicies, namedPolicyText, POLICY_KINDS } from '../../calico/calicoctl/policies.ts';
 import type { Action } from '../../calico/calicoctl/changes.ts';
 import { ResourceError } from '../../calico/calicoctl/changes.ts';
 import { kubectlPodsWide } from '../../calico/calicoctl/kubectl.ts';
@@ -22,6 +29,8 @@ const COMPLETED_KINDS = [
   'felixconfig',
   'node',
   'wep',
+  'networkpolicy',
+  'globalnetworkpolicy',
   'ipamblock',
   'blockaffinity',
   'pods',
@@ -84,21 +93,33 @@ async function readInput(file: string): Promise<{ text: string; source: string }
   }
 }
 
-async function change(action: Action, o: { filename?: string; lab?: string }, named?: [string, string]) {
+type ChangeOptions = { filename?: string; lab?: string; namespace?: string };
+
+/** The input of a change: the file (or stdin), or the one resource `delete KIND NAME` names. */
+async function changeInput(action: Action, o: ChangeOptions) {
+  if (!o.filename) throw new UsageError(`calilab ${action} needs -f FILE (or -f - for stdin)`);
+  return readInput(o.filename);
+}
+
+async function change(action: Action, o: ChangeOptions, named?: [string, string]) {
   requireRoot(`calilab ${action}`);
   const rec = resolveLab(o.lab);
-  const current = resourcesOf(rec);
-  let docs: ReturnType<typeof readResources>;
-  let source = o.filename ?? '';
-  if (named) {
-    docs = [namedDocument(current, named[0], named[1])];
-    source = `${named[0]} ${named[1]}`;
+  let r: Awaited<ReturnType<typeof applyResources>>;
+  if (named && (POLICY_KINDS as readonly string[]).includes(named[0])) {
+    const text = namedPolicyText(rec, named[0], named[1], o.namespace);
+    r = await applyPolicies(rec, text, `${named[0]} ${named[1]}`, action);
+  } else if (named) {
+    const current = resourcesOf(rec);
+    r = await applyResources(rec, [namedDocument(current, named[0], named[1])], action, named.join(' '), current);
   } else {
-    if (!o.filename) throw new UsageError(`calilab ${action} needs -f FILE (or -f - for stdin)`);
-    const input = await readInput(o.filename);
-    docs = readResources(rec, input.text, input.source, current);
+    const input = await changeInput(action, o);
+    if (holdsPolicies(input.text, input.source)) r = await applyPolicies(rec, input.text, input.source, action);
+    else {
+      const current = resourcesOf(rec);
+      const docs = readResources(rec, input.text, input.source, current);
+      r = await applyResources(rec, docs, action, input.source, current);
+    }
   }
-  const r = await applyResources(rec, docs, action, source, current);
   if (r.changed.length) progress(`${r.changed.join(', ')} converged`, r.ms);
   process.stdout.write(`${r.message}\n`);
 }
@@ -113,11 +134,16 @@ function registerChanges(program: Command): void {
   for (const action of ['apply', 'create', 'replace', 'delete'] as const) {
     const cmd = program
       .command(action)
-      .option('-f, --filename <file>', 'YAML or JSON file of projectcalico.org/v3 resources, or - for stdin')
+      .option(
+        '-f, --filename <file>',
+        'YAML or JSON file of projectcalico.org/v3 resources, or of network policies ' +
+          '(networking.k8s.io/v1 or projectcalico.org/v3), or - for stdin',
+      )
       .addOption(labOption())
       .description(`${about[action]} on a running lab, as calicoctl ${action} does, through the one reconcile path`);
     if (action === 'delete') {
       cmd
+        .option('-n, --namespace <namespace>', "a NetworkPolicy's namespace, when deleting by name", 'default')
         .argument('[kind]', 'kind, when deleting by name', (v: string) => kindOf(v))
         .argument('[name]', 'name')
         .action(async (kind, name, o) => change(action, o, kind && name ? [kind, name] : undefined));
