@@ -52,6 +52,11 @@ export interface Golden {
   block?: string;
   /** Keep only live lines matching this (the document's `| grep`). */
   grep?: string;
+  /** Keep only the first N columns of each live row (the transcription kept `target prot` of
+   *  `iptables -L`); `Chain` headers stay whole. */
+  columns?: number;
+  /** `iptables -v`: the packet and byte counters are the traffic's, not the rule's; not compared. */
+  counters?: boolean;
   /** Where in the document, e.g. "004 lines 228-240". */
   source: string;
   expected: string;

@@ -65,9 +65,10 @@ test.serial(
       renderTrace(pod1, OUTSIDE, hops),
       new RegExp(
         /natOutgoing: 203\.0\.113\.10 is outside every IPPool, /.source +
-          /so nft table ip calico masquerades 172\.16\.158\.3 to 192\.168\.10\.101 /.source +
-          /\("ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools /.source +
-          /masquerade fully-random comment "cali:[^"]+""\)/.source,
+          /so Felix's cali-nat-outgoing masquerades 172\.16\.158\.3 to 192\.168\.10\.101 /.source +
+          /\("-A cali-nat-outgoing -m comment --comment "cali:flqWnvo8yq4ULQLa" /.source +
+          /-m set --match-set cali40masq-ipam-pools src /.source +
+          /-m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully"\)/.source,
       ),
     );
     t.regex(

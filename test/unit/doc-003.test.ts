@@ -5,6 +5,8 @@ import { REQUIRED_MODULES } from '../../src/calico/calicoctl/checksystem.ts';
 import { compareCapture, renderSideBySide } from '../../src/doc/compare.ts';
 import { GOLDENS } from '../../src/doc/goldens.ts';
 import { GOLDENS_003 } from '../../src/doc/goldens-003.ts';
+import { listTargets } from '../../src/calico/felix/iptables/index.ts';
+import { renderPolicyNode } from '../../src/calico/felix/policy-plane.ts';
 import { type RecordView, renderView, type ViewContext } from '../../src/doc/views.ts';
 import { KANS_CREATED, kansRecord } from './lab-record.ts';
 
@@ -36,9 +38,15 @@ const EXPECTED: Record<string, [number, number, number]> = {
   '003-kubectl-pods-later': [1, 2, 0],
 };
 
-test("doc 003's calicoctl and kubectl goldens are in GOLDENS, each a view", (t) => {
-  t.deepEqual(Object.keys(EXPECTED).sort(), GOLDENS_003.map((g) => g.id).sort());
-  for (const g of GOLDENS_003) {
+/** The iptables captures run `iptables -L` in the lab; offline, Felix's rendered tables as
+ *  `iptables -L` would list them (listTargets) stand in for the kernel's answer. */
+const IPTABLES: Record<string, 'filter' | 'nat'> = { '003-iptables-filter': 'filter', '003-iptables-nat': 'nat' };
+
+test("doc 003's goldens are in GOLDENS: calicoctl and kubectl ones views, iptables ones commands", (t) => {
+  const commands = ['003-iptables-filter', '003-iptables-nat', '003-iptables-nat-outgoing'];
+  t.deepEqual([...Object.keys(EXPECTED), ...commands].sort(), GOLDENS_003.map((g) => g.id).sort());
+  for (const g of GOLDENS_003.filter((x) => commands.includes(x.id))) t.truthy(g.argv && !g.view, g.id);
+  for (const g of GOLDENS_003.filter((x) => !commands.includes(x.id))) {
     t.true(GOLDENS.includes(g), g.id);
     t.truthy(g.view && !g.argv, g.id);
   }
@@ -50,6 +58,16 @@ for (const [id, [match, known, hostOnly]] of Object.entries(EXPECTED)) {
     t.not(r.status, 'differs', renderSideBySide(r));
     const count = (s: string) => r.lines.filter((l) => l.status === s).length;
     t.deepEqual([count('match'), count('known'), count('host-only')], [match, known, hostOnly], renderSideBySide(r));
+  });
+}
+
+for (const [id, table] of Object.entries(IPTABLES)) {
+  test(`${id}: Felix 3.28's rendered ${table} table lists every line the document shows`, (t) => {
+    const g = GOLDENS_003.find((x) => x.id === id)!;
+    const node = kansRecord().plan.policy.find((p) => p.node === g.target)!;
+    // listTargets keeps `target prot` only, not the rule's /* cali:… */ comment that `grep cali` keys on.
+    const r = compareCapture({ ...g, grep: undefined }, listTargets(renderPolicyNode(node), table).join('\n'));
+    t.is(r.status, 'match', renderSideBySide(r));
   });
 }
 
