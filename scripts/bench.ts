@@ -1,6 +1,7 @@
 // npm run bench: calilab's pcap decoder against tshark on the same generated 1,000,000-packet
 // IPIP pcap, in the same run, so the ratio is measured rather than remembered; then (as root)
-// the scale benchmark, scripts/bench-scale.ts. `-- --decode-only`, `-- --sizes 10,25,…`.
+// the scale benchmark, scripts/bench-scale.ts, and the policy-plane benchmark, scripts/bench-policy.ts.
+// `-- --decode-only`, `-- --sizes 10,25,…`.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,5 +64,7 @@ if (!args.includes('--decode-only')) {
     console.log('\n# scale: generated clusters against the hand-written ip -batch floor');
     const sizes = i >= 0 ? args[i + 1] : '10,25,50,100,200rr';
     await $({ stdio: 'inherit' })`node --import=tsx scripts/bench-scale.ts --sizes ${sizes}`;
+    console.log("\n# policy: programming Felix's policy plane against one iptables-restore per node");
+    await $({ stdio: 'inherit' })`node --import=tsx scripts/bench-policy.ts`;
   }
 }

@@ -90,7 +90,10 @@ async function pingWhileCapturing(
   let outResults: PingResult[] = [];
   let portResults: PortProbeResult[] = [];
   let drops = 0;
-  const before = await readRuleCounters(rec);
+  // Without a policy nothing is denied (every profile allows), so there is no drop to locate.
+  const noPolicy = !(rec.topology.policies ?? []).length;
+  const readCounters = () => (noPolicy ? Promise.resolve(new Map()) : readRuleCounters(rec));
+  const before = await readCounters();
   let after = before;
   try {
     const outsidePings = plan.workloads.flatMap((w) => hosts.map((h) => ({ w, h })));
@@ -99,7 +102,7 @@ async function pingWhileCapturing(
       Promise.all(outsidePings.map(({ w, h }) => ping(w.netns, h.ip, { count: 1, timeoutS: 3 }))),
       Promise.all(ports.map((t) => probePort(t.from.netns, t.to.ip, t.port!, t.protocol as 'tcp' | 'udp'))),
     ]);
-    after = await readRuleCounters(rec);
+    after = await readCounters();
   } finally {
     drops = (await Promise.all(captures.map((c) => c.stop()))).reduce((a, b) => a + b, 0);
     rec.processes = rec.processes.filter((p) => !captures.some((c) => c.pid === p.pid));
