@@ -50,7 +50,7 @@ export function kernelFacts(): KernelFacts {
   const f = '/proc/sys/net/core/fb_tunnels_only_for_init_net';
   const onlyInit = existsSync(f) ? readFileSync(f, 'utf8').trim() !== '0' : false;
   const ipipLoaded = existsSync('/sys/module/ipip');
-  return { tunl0Exists: ipipLoaded && !onlyInit };
+  return { tunl0Exists: ipipLoaded && !onlyInit, ipipAvailable: ipipLoaded };
 }
 
 /** The kernel's one ARP table serves every namespace and refuses new entries beyond gc_thresh3;

@@ -26,8 +26,10 @@ export function requireRoot(what: string): void {
 async function checkKernel(topo: Topology, plan: Plan): Promise<void> {
   await loadModules(['ipip', 'veth', 'bridge', 'vxlan', ...(topo.wireguard ? ['wireguard'] : [])]);
   const support = await probeDatapath();
-  if (!support.ipip || (topo.wireguard && !support.wireguard)) {
-    const missing = !support.ipip ? 'ipip' : 'wireguard';
+  // calico-node loads ipip only for an IPIP pool; a VXLAN or unencapsulated lab runs without it.
+  const needsIpip = topo.ipPools.some((p) => !p.disabled && p.ipipMode !== 'Never');
+  if ((needsIpip && !support.ipip) || (topo.wireguard && !support.wireguard)) {
+    const missing = needsIpip && !support.ipip ? 'ipip' : 'wireguard';
     throw new KernelError(
       'check kernel',
       `this kernel cannot create ${missing} links (no ${missing} module); ` +

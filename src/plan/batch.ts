@@ -12,6 +12,8 @@ import { type PolicyNode, renderPolicyNode } from '../calico/felix/policy-plane.
 /** What the running kernel decides for us: does a new netns already hold the fallback tunl0? */
 export interface KernelFacts {
   tunl0Exists: boolean;
+  /** The kernel can make ipip links at all; without it, a lab with no IPIP pool has no tunl0. */
+  ipipAvailable?: boolean;
 }
 
 export function rootBatch(plan: KernelObjects): string[] {
@@ -37,6 +39,7 @@ export function namespaceBatches(
     if (l.kind === 'bridge') add(l.ns, `link add name ${l.name} mtu ${l.mtu} type bridge`);
     // With the ipip module loaded, every new netns gets tunl0 unless the host set
     // net.core.fb_tunnels_only_for_init_net; then we add it ourselves.
+    if (l.kind === 'ipip' && facts.ipipAvailable === false) continue;
     if (l.kind === 'ipip' && !facts.tunl0Exists) add(l.ns, `link add name ${l.name} type ipip`);
     add(l.ns, `link set dev ${l.name} mtu ${l.mtu} up`);
   }

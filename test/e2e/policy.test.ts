@@ -5,6 +5,7 @@
 import test from 'ava';
 import { execa } from 'execa';
 import { applyPolicies } from '../../src/calico/calicoctl/apply.ts';
+import { probePort } from '../../src/kernel/connect.ts';
 import { patchedTopology } from '../../src/lab/edits.ts';
 import { down, up } from '../../src/lab/lab.ts';
 import { applyPatch } from '../../src/lab/patch.ts';
@@ -120,8 +121,12 @@ test.serial('apply and delete a policy live: the verdicts follow, the lab otherw
     '    - from: [{namespaceSelector: {matchLabels: {tier: frontend}}}]',
     '      ports: [{port: 5432}]',
   ].join('\n');
+  const t0 = Date.now();
   const applied = await applyPolicies(rec, allow, 'allow-web.yaml', 'apply');
   t.is(applied.message, 'networkpolicy.networking.k8s.io/allow-web created');
+  // A figure for the closing note, not an assertion: apply until web's handshake with db succeeds.
+  for (let n = 0; n < 20 && !(await probePort(pod('web').netns, pod('db').ip, 5432, 'tcp', 1)).ok; n++);
+  t.log(`policy change to converged verdict: ${Date.now() - t0} ms (apply ${applied.ms} ms)`);
   rec = resolveLab(topo.name);
   let r = await verifyLab(rec, { pcapDir: `${pcapDir}/applied` });
   t.deepEqual(failures(r), []);
