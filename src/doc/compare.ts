@@ -5,7 +5,8 @@
 //     the kernel derives from them;
 //   - the peer namespace reference (link-netns cni-…, link-netnsid N);
 //   - qdisc names, which follow the host's default (fq_codel, mq, noqueue);
-//   - iproute2/kernel version words: "proto kernel_ll" on link-local addresses;
+//   - iproute2/kernel version words: "proto kernel_ll" on link-local addresses; iptables 1.8.9's
+//     numeric `0` for the protocol "all" under -n;
 //   - times of day (calicoctl's SINCE), and runs of spaces (column widths follow the content);
 //   - WireGuard keys (32 bytes in base64: 43 characters and "="), which every lab generates afresh;
 //   - trailing spaces; names that `route` resolved (the document's own hosts) back to addresses.
@@ -24,7 +25,9 @@ export function normalise(line: string, names: Record<string, string> = {}): str
   s = s.replace(/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=(?![A-Za-z0-9+/=])/g, '<wg key>');
   for (const [name, ip] of Object.entries(names))
     s = s.replace(new RegExp(`(^|\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`), `$1${ip}`);
-  return s.replace(/ {2,}/g, ' ').trim();
+  s = s.replace(/ {2,}/g, ' ').trim();
+  // iptables 1.8.9 -n prints the protocol "all" as 0 where older releases print "all".
+  return s.replace(/^((?:\S+ ){0,2}[A-Za-z][\w-]*) 0 -- /, '$1 all -- ');
 }
 
 /** Every line of the capture is one calilab does not emulate (hostOnly): there is nothing to run. */

@@ -71,6 +71,7 @@ export const DATAPATH_MODULES = [
   'xt_multiport',
   'xt_tcpudp',
   'xt_MASQUERADE',
+  'xt_CT',
   'xt_LOG',
   'nf_log_syslog',
   'ipt_rpfilter',

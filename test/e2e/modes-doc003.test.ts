@@ -52,8 +52,8 @@ test.serial(
     t.is(pair(r, POD1, POD4).pathMtu, 8981);
     t.is(pair(r, POD1, POD3).ttl, 62);
     t.is(r.outside.length, 4);
-    const ruleset = await execa('ip', ['netns', 'exec', w1(), 'nft', 'list', 'table', 'ip', 'calico']);
-    t.regex(ruleset.stdout, /ip saddr @masq-ipam-pools ip daddr != @all-ipam-pools masquerade fully-random/);
+    const rules = await execa('ip', ['netns', 'exec', w1(), 'iptables', '-t', 'nat', '-S', 'cali-nat-outgoing']);
+    t.regex(rules.stdout, /--match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst/);
     for (const o of r.outside) {
       t.is(o.status, 'ok', o.error);
       t.is(o.sourceSeen, rec.plan.nodes.find((n) => n.name === o.fromNode)!.ip);

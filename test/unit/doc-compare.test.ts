@@ -109,3 +109,10 @@ test("every golden names a target of its document's topology", (t) => {
     t.true(!!g.argv !== !!g.view, `${g.id}: a command or a view`);
   }
 });
+
+test('normalise: iptables 1.8.9 -n prints the protocol "all" as 0; older releases "all"', (t) => {
+  const newer = '    0     0 MASQUERADE  0    --  *      *       0.0.0.0/0            0.0.0.0/0';
+  const older = '   11   756 MASQUERADE  all  --  *      *       0.0.0.0/0            0.0.0.0/0';
+  t.is(normalise(newer).split(' ').slice(2).join(' '), normalise(older).split(' ').slice(2).join(' '));
+  t.is(normalise('cali-INPUT  0    --  0.0.0.0/0  0.0.0.0/0'), 'cali-INPUT all -- 0.0.0.0/0 0.0.0.0/0');
+});
