@@ -7,7 +7,7 @@
 import { join, type Obj, type Reader, shown } from './fields.ts';
 import { isDnsLabel, isDnsSubdomain } from './labels.ts';
 import { readRule } from './read-rule.ts';
-import { METADATA_FIELDS } from './read-k8s.ts';
+import { METADATA_FIELDS, readNamespace } from './read-k8s.ts';
 import { readSelector } from './read-selector.ts';
 import type { PolicyScopeFields } from './scope.ts';
 import type { CalicoPolicy, Direction, PolicyRule } from './types.ts';
@@ -54,15 +54,7 @@ function metadata(r: Reader, o: Obj, kind: Kind): { name: string; namespace?: st
       );
     return { name };
   }
-  const namespace =
-    m.namespace === undefined ? 'default' : r.string(m.namespace, 'metadata.namespace', 'write a namespace name');
-  if (!isDnsLabel(namespace))
-    r.fail(
-      'metadata.namespace',
-      `${shown(namespace)} is not a namespace name`,
-      'use lower-case letters, digits and "-"',
-    );
-  return { name, namespace };
+  return { name, namespace: readNamespace(r, m) };
 }
 
 /** names/policy.go ValidateTieredPolicyName: outside the default tier a name is "<tier>.<name>". */

@@ -10,6 +10,19 @@ import { isValidPortName } from './ports.ts';
 import type { Direction } from './types.ts';
 
 /** ObjectMeta fields a manifest may carry; only name and namespace matter here. */
+/** metadata.namespace of a namespaced policy: `default` when left out, as kubectl and calicoctl do. */
+export function readNamespace(r: Reader, m: Obj): string {
+  const namespace =
+    m.namespace === undefined ? 'default' : r.string(m.namespace, 'metadata.namespace', 'write a namespace name');
+  if (!isDnsLabel(namespace))
+    r.fail(
+      'metadata.namespace',
+      `${shown(namespace)} is not a namespace name`,
+      'use lower-case letters, digits and "-"',
+    );
+  return namespace;
+}
+
 export const METADATA_FIELDS = [
   'name',
   'namespace',
@@ -168,15 +181,7 @@ function metadata(r: Reader, o: Obj): { name: string; namespace: string } {
       `${shown(name)} is not a valid name`,
       'use lower-case letters, digits, "-" and "." (a DNS subdomain)',
     );
-  const namespace =
-    m.namespace === undefined ? 'default' : r.string(m.namespace, 'metadata.namespace', 'write a namespace name');
-  if (!isDnsLabel(namespace))
-    r.fail(
-      'metadata.namespace',
-      `${shown(namespace)} is not a namespace name`,
-      'use lower-case letters, digits and "-"',
-    );
-  return { name, namespace };
+  return { name, namespace: readNamespace(r, m) };
 }
 
 /** The checked, defaulted policy; throws PolicyInputError naming `source` and the field. */
