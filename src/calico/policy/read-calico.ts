@@ -5,7 +5,7 @@
 // validateProtocol, validateICMPFields; names/policy.go ValidateTieredPolicyName), with types
 // defaulted as clientv3 does (globalnetworkpolicy.go defaultPolicyTypesField).
 import { join, type Obj, type Reader, shown } from './fields.ts';
-import { isDnsLabel, isDnsSubdomain } from './labels.ts';
+import { isDnsSubdomain } from './labels.ts';
 import { readRule } from './read-rule.ts';
 import { METADATA_FIELDS, readNamespace } from './read-k8s.ts';
 import { readSelector } from './read-selector.ts';
