@@ -88,3 +88,47 @@ test('bad resources exit 2 naming the input, the document, the field and the fix
     /Failed to create 'IPPool' resource: \[resource already exists: IPPool\(default-ipv4-ippool\)\]/,
   );
 });
+
+// A second lab, in its own state root: policy-4node, for the policy commands.
+const policyRoot = mkdtempSync(join(tmpdir(), 'calilab-pol-'));
+const policyTopology = loadTopology('topologies/policy-4node.yaml');
+const policyPlan = { ...buildPlan(policyTopology), stateDir: join(policyRoot, policyTopology.name) };
+mkdirSync(policyPlan.stateDir, { recursive: true });
+writeFileSync(
+  join(policyPlan.stateDir, 'lab.json'),
+  JSON.stringify({ ...record, lab: policyTopology.name, topology: policyTopology, plan: policyPlan, processes: [] }),
+);
+const policyCli = (args: string[], input?: string) =>
+  execa('node', ['bin/calilab.js', ...args], {
+    reject: false,
+    input,
+    env: { NO_COLOR: '1', CALILAB_STATE_ROOT: policyRoot },
+  });
+
+test('get networkpolicy -A -o wide and get gnp: calicoctl 3.30 columns, Kubernetes policies as knp.default.', async (t) => {
+  const np = await policyCli(['get', 'networkpolicy', '-A', '-o', 'wide']);
+  t.is(np.exitCode, 0, np.stderr);
+  t.regex(np.stdout, /^NAMESPACE +NAME +TIER +ORDER +SELECTOR +\n/);
+  t.regex(np.stdout, /^data +knp\.default\.allow-api-to-db +default +1000 +projectcalico\.org\/orchestrator == 'k8s'/m);
+  const gnp = await policyCli(['get', 'gnp', 'backend-no-icmp', '-o', 'yaml']);
+  t.regex(gnp.stdout, /^kind: GlobalNetworkPolicy\n/m);
+  t.regex(gnp.stdout, /\n {2}order: 10\n/);
+});
+
+test('apply -f - of a bad policy names the document, field and fix (exit 2); deleting a missing one is NotFound', async (t) => {
+  const bad = [
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata: {name: x, namespace: data}',
+    'spec: {podSelector: {}, ingress: [{ports: [{port: 0}]}]}',
+  ].join('\n');
+  const r = await policyCli(['apply', '-f', '-'], bad);
+  t.is(r.exitCode, 2, r.stderr);
+  t.regex(r.stderr, /^calilab: - document 1: spec\.ingress\[0\]\.ports\[0\]\.port: 0 is not a port; write /);
+  const gone = await policyCli(['delete', '-f', '-'], bad.replace('port: 0', 'port: 80'));
+  t.is(gone.exitCode, 1);
+  t.regex(gone.stderr, /Error from server \(NotFound\): networkpolicies\.networking\.k8s\.io "x" not found/);
+  const named = await policyCli(['delete', 'networkpolicy', 'nope', '-n', 'data']);
+  t.is(named.exitCode, 1);
+  t.regex(named.stderr, /resource does not exist: NetworkPolicy\(data\/nope\)/);
+});
