@@ -25,7 +25,7 @@ test.after.always(async () => {
   for (const lab of made) await down(lab).catch(() => {});
 });
 
-const STEPS = ['namespaces', 'addresses', 'sysctls', 'felix', 'bird', 'converged'];
+const STEPS = ['namespaces', 'addresses', 'sysctls', 'felix', 'policy', 'bird', 'converged'];
 
 test.serial(`a failure injected at each of the ${STEPS.length} steps of up leaves zero leftovers`, async (t) => {
   for (const step of STEPS) {
