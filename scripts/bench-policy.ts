@@ -1,9 +1,10 @@
 // npm run bench (as root) → programming Felix's policy plane: 50 policies on a generated 10-node,
-// 100-pod cluster, calilab's whole path (render, ipset restore, iptables-restore per node, all
-// nodes in parallel) against the floor measured in the same run: one iptables-restore of the very
-// same rules per node, its IP sets made beforehand and not timed. Then a live change (one policy
-// added): iptables-save, the diff Felix would apply, iptables-restore. Node namespaces only (no
-// pods, no BIRD): what is measured is the programming, which a running lab adds to nothing else.
+// 100-pod cluster, calilab's whole apply (ipset restore, then iptables-restore per node, all nodes
+// in parallel; the rules are rendered when the plan is built, as for `up`) against the floor
+// measured in the same run: one iptables-restore of the very same rules per node, its IP sets made
+// beforehand and not timed. Then a live change (one policy added): iptables-save, the diff Felix
+// would apply, iptables-restore. Node namespaces only (no pods, no BIRD): what is measured is the
+// programming, which a running lab adds to nothing else.
 // Last, on a VXLAN copy of topologies/policy-4node.yaml (no ipip module needed), a policy change to
 // a converged verdict: `apply` of a NetworkPolicy until web's TCP handshake with db:5432 succeeds.
 import { $ } from 'zx';
@@ -85,7 +86,7 @@ function topology(policies: number) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function fresh(namespaces: string[]): Promise<void> {
-  await Promise.all(namespaces.map((ns) => $`ip netns del ${ns}`.nothrow()));
+  await Promise.all(namespaces.map((ns) => $`ip netns del ${ns}`.nothrow().quiet()));
   await Promise.all(namespaces.map((ns) => $`ip netns add ${ns}`));
 }
 
@@ -122,14 +123,14 @@ try {
     live.push(performance.now() - t);
   }
 } finally {
-  await Promise.all(namespaces.map((ns) => $`ip netns del ${ns}`.nothrow()));
+  await Promise.all(namespaces.map((ns) => $`ip netns del ${ns}`.nothrow().quiet()));
 }
 const [o, f, l] = [median(ours), median(floor), median(live)];
 console.log(
   `policy plane: ${POLICIES} policies, ${NODES} nodes, ${PODS} pods, ${Math.min(...rules)}-${Math.max(...rules)} ` +
     `rules per node (median of ${RUNS})`,
 );
-console.log(`calilab programming (render + ipset + iptables-restore)  ${o.toFixed(0)} ms`);
+console.log(`calilab programming (ipset restore + iptables-restore)    ${o.toFixed(0)} ms`);
 console.log(`floor: one iptables-restore of the same rules per node    ${f.toFixed(0)} ms`);
 console.log(`ratio calilab / floor: ${(o / f).toFixed(2)}x`);
 console.log(`live change (one policy added: iptables-save, diff, restore) ${l.toFixed(0)} ms`);

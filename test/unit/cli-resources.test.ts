@@ -105,7 +105,7 @@ const policyCli = (args: string[], input?: string) =>
     env: { NO_COLOR: '1', CALILAB_STATE_ROOT: policyRoot },
   });
 
-test('get networkpolicy -A -o wide and get gnp: calicoctl 3.30 columns, Kubernetes policies as knp.default.', async (t) => {
+test('get networkpolicy -A -o wide and get gnp: calicoctl 3.30 columns, Kubernetes ones as knp.default.', async (t) => {
   const np = await policyCli(['get', 'networkpolicy', '-A', '-o', 'wide']);
   t.is(np.exitCode, 0, np.stderr);
   t.regex(np.stdout, /^NAMESPACE +NAME +TIER +ORDER +SELECTOR +\n/);
@@ -115,7 +115,7 @@ test('get networkpolicy -A -o wide and get gnp: calicoctl 3.30 columns, Kubernet
   t.regex(gnp.stdout, /\n {2}order: 10\n/);
 });
 
-test('apply -f - of a bad policy names the document, field and fix (exit 2); deleting a missing one is NotFound', async (t) => {
+test('apply -f - of a bad policy: document, field and fix (exit 2); deleting a missing one: NotFound', async (t) => {
   const bad = [
     'apiVersion: networking.k8s.io/v1',
     'kind: NetworkPolicy',

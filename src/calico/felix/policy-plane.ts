@@ -41,6 +41,15 @@ export const RENDER_DEPS: RenderDeps = {
   prefixSelector,
 };
 
+// The plan renders each node once to learn its selector sets; applying it moments later reuses
+// that rendering (the input object is the same) instead of rendering again.
+const renderings = new WeakMap<FelixIptablesInput, FelixTables>();
+function rendered(input: FelixIptablesInput): FelixTables {
+  let t = renderings.get(input);
+  if (!t) renderings.set(input, (t = renderFelixIptables(input, RENDER_DEPS)));
+  return t;
+}
+
 /** Calico's view of each pod: its labels, namespace, service account and ports (felix/calc's
  *  WorkloadEndpoint; the CNI plugin's interface name). */
 export function policyEndpoints(topo: Topology, workloads: WorkloadEndpoint[]): PolicyEndpoint[] {
@@ -136,7 +145,7 @@ export function policyPlane(
   return topo.nodes.map((n) => {
     const local = eps.filter((e) => e.node === n.name).map((e) => localEndpoint(e, policies, namespaces));
     const input = nodeInput(topo, alloc, n, local, policies);
-    const sets = renderFelixIptables(input, RENDER_DEPS).ipsets.filter((x) => x.selector);
+    const sets = rendered(input).ipsets.filter((x) => x.selector);
     return {
       node: n.name,
       netns: netnsOf(n.name),
@@ -168,7 +177,7 @@ export function fillIpSets(sets: FelixIpSet[], endpoints: PolicyEndpoint[], name
 
 /** A node's tables with every IP set filled: what `iptables-save` should show after applying. */
 export function renderPolicyNode(n: PolicyNode): FelixTables {
-  const tables = renderFelixIptables(n.input, RENDER_DEPS);
+  const tables = rendered(n.input);
   const filled = new Map(n.selectorSets.map((x) => [x.name, x]));
   return { ...tables, ipsets: tables.ipsets.map((x) => filled.get(x.name) ?? x) };
 }
