@@ -45,8 +45,10 @@ export const RENDER_DEPS: RenderDeps = {
 // that rendering (the input object is the same) instead of rendering again.
 const renderings = new WeakMap<FelixIptablesInput, FelixTables>();
 function rendered(input: FelixIptablesInput): FelixTables {
-  let t = renderings.get(input);
-  if (!t) renderings.set(input, (t = renderFelixIptables(input, RENDER_DEPS)));
+  const cached = renderings.get(input);
+  if (cached) return cached;
+  const t = renderFelixIptables(input, RENDER_DEPS);
+  renderings.set(input, t);
   return t;
 }
 
