@@ -5,7 +5,7 @@
 // calicoctl's printers. The topology keeps the objects as the user wrote them, so a Kubernetes
 // policy stays one (calicoctl shows it as knp.default.<name>, as on a cluster).
 import { parseAllDocuments } from 'yaml';
-import { type ParsedPolicy, parsePolicyObject, policyKey } from '../policy/documents.ts';
+import { type ParsedPolicy, policyKey, readPolicyDocuments } from '../policy/documents.ts';
 import { PolicyInputError } from '../policy/fields.ts';
 import { topologyPolicies } from '../policy/topology.ts';
 import { pinned } from '../../lab/edits.ts';
@@ -50,22 +50,6 @@ export function holdsPolicies(text: string, source: string): boolean {
   return true;
 }
 
-/** Each policy object of the text (a List's items one by one), raw and as Calico reads it. */
-export function readPolicies(text: string, name: string): { raw: Raw; policy: ParsedPolicy }[] {
-  return parseAllDocuments(text).flatMap((doc, i) => {
-    const source = `${name} document ${i + 1}`;
-    const error = doc.errors[0];
-    if (error) throw new PolicyInputError(source, '', `YAML error: ${error.message.split('\n')[0]}`, 'fix the YAML');
-    const v = doc.toJS() as Raw | null;
-    if (v === null || v === undefined) return [];
-    const items = v.kind === 'List' && Array.isArray(v.items) ? (v.items as Raw[]) : [v];
-    return items.map((raw, j) => ({
-      raw,
-      policy: parsePolicyObject(raw, items.length > 1 || v.kind === 'List' ? `${source} items[${j}]` : source),
-    }));
-  });
-}
-
 /** kubectl's resource word for a Kubernetes policy, calicoctl's kind for Calico's. */
 function label(p: ParsedPolicy): string {
   return p.origin.apiVersion === 'networking.k8s.io/v1'
@@ -95,7 +79,7 @@ export interface PolicyChanges {
 /** The topology after `action` on the policies of `text`; nothing changes unless all of it can. */
 export function policyChanges(rec: LabRecord, text: string, source: string, action: Action): PolicyChanges {
   const topo = rec.topology;
-  const incoming = readPolicies(text, source);
+  const incoming = readPolicyDocuments(text, source);
   const current = topologyPolicies(topo).map((p, i) => ({ raw: topo.policies[i], policy: p }));
   const index = new Map(current.map((c, i) => [policyKey(c.policy), i]));
   const next: (Raw | undefined)[] = [...topo.policies];

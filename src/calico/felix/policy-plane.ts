@@ -4,7 +4,7 @@
 // it (iptables/render.ts) and applies it with iptables-restore and ipset restore.
 import type { WorkloadEndpoint } from '../cni/wiring.ts';
 import type { Allocation } from '../ipam/ipam.ts';
-import { felixPolicyName, policiesFor } from '../policy/applies.ts';
+import { policiesFor } from '../policy/applies.ts';
 import type { ParsedPolicy } from '../policy/documents.ts';
 import { endpointLabels } from '../policy/endpoints.ts';
 import { prefixSelector } from '../policy/scope.ts';
@@ -183,5 +183,3 @@ export function renderPolicyNode(n: PolicyNode): FelixTables {
   const filled = new Map(n.selectorSets.map((x) => [x.name, x]));
   return { ...tables, ipsets: tables.ipsets.map((x) => filled.get(x.name) ?? x) };
 }
-
-export { felixPolicyName };

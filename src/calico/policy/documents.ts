@@ -4,7 +4,7 @@
 // of them, as kubectl and calicoctl accept.
 import { parseAllDocuments } from 'yaml';
 import { k8sNetworkPolicyToCalico } from './convert.ts';
-import { isObject, join, PolicyInputError, Reader, shown } from './fields.ts';
+import { isObject, join, type Obj, PolicyInputError, Reader, shown } from './fields.ts';
 import { readCalicoPolicy } from './read-calico.ts';
 import { readK8sNetworkPolicy } from './read-k8s.ts';
 import type { PolicyScopeFields } from './scope.ts';
@@ -90,9 +90,10 @@ function yamlDocuments(text: string, name: string): [unknown, string][] {
   });
 }
 
-/** Every policy in a multi-document YAML text; `name` (e.g. "policies.yaml") names it in errors.
- *  Two objects that are the same policy to Felix are an error. */
-export function parsePolicyDocuments(text: string, name: string): ParsedPolicy[] {
+/** Every policy object in a multi-document YAML text, as written and as Calico reads it; `name`
+ *  (e.g. "policies.yaml") names it in errors. Two objects that are the same policy to Felix are an
+ *  error. */
+export function readPolicyDocuments(text: string, name: string): { raw: Obj; policy: ParsedPolicy }[] {
   const seen = new Map<string, string>();
   return yamlDocuments(text, name).map(([obj, source]) => {
     const p = parsePolicyObject(obj, source);
@@ -105,6 +106,11 @@ export function parsePolicyDocuments(text: string, name: string): ParsedPolicy[]
         'rename one or remove the duplicate',
       );
     seen.set(policyKey(p), source);
-    return p;
+    return { raw: obj as Obj, policy: p }; // parsePolicyObject refuses anything but an object
   });
+}
+
+/** Every policy in a multi-document YAML text (see readPolicyDocuments). */
+export function parsePolicyDocuments(text: string, name: string): ParsedPolicy[] {
+  return readPolicyDocuments(text, name).map((d) => d.policy);
 }
