@@ -18,6 +18,7 @@ import { outsideNs, routerNs, routerPort, subnetBridge } from '../plan/naming.ts
 import { POD_GATEWAY } from '../calico/cni/wiring.ts';
 import { TUNNEL_DEVICE, type Tunnel } from '../calico/felix/encap.ts';
 import type { NodePlan, WorkloadEndpoint } from '../plan/plan.ts';
+import type { Evaluation } from '../calico/policy/evaluate.ts';
 import { policyOracle } from './policy-probes.ts';
 import { INITIAL_TTL } from './facts.ts';
 
@@ -62,6 +63,8 @@ class Walk {
   hops: Hop[] = [];
   ttl = INITIAL_TTL; // the pod packet's own TTL, decremented by each namespace that routes it
   natSrc?: string;
+  /** Calico's verdict on the probe, evaluated once for both of Felix's hops (egress, ingress). */
+  decision?: Evaluation;
   readonly router: string;
   readonly dstPod?: WorkloadEndpoint;
   readonly dstNode?: NodePlan;
@@ -89,7 +92,8 @@ class Walk {
 function policyHop(w: Walk, direction: 'ingress' | 'egress'): boolean {
   const to = w.dstPod;
   if (!to) return true; // leaving for a node or the outside: egress policy only (below)
-  const decision = policyOracle(w.rec)({ from: w.src, to, ...w.probe });
+  w.decision ??= policyOracle(w.rec)({ from: w.src, to, ...w.probe });
+  const decision = w.decision;
   const ep = direction === 'egress' ? w.src : to;
   const d = direction === 'egress' ? decision.egress : (decision.ingress ?? decision.egress);
   if (direction === 'ingress' && decision.direction === 'egress') return true;
