@@ -17,21 +17,11 @@ import {
 import { parseSelector } from '../../src/calico/policy/selector.ts';
 import type { CalicoPolicy, PolicyRule } from '../../src/calico/policy/types.ts';
 import type { CalicoVersion } from '../../src/calico/versions.ts';
+import { deps, policy } from './felix-fixture.ts';
 
-const deps = { canonicalSelector: (s: string) => parseSelector(s).canonical };
 const WEB = 'cali1a2b3c4d5e6';
 // An interface and service account from a public kubenet AKS dump, so its chains' first hashes are known.
 const METRICS = 'cali112d888c0c2';
-
-const policy = (p: Partial<CalicoPolicy> & Pick<CalicoPolicy, 'kind' | 'name'>): CalicoPolicy => ({
-  tier: 'default',
-  selector: 'all()',
-  types: ['Ingress'],
-  ingress: [],
-  egress: [],
-  origin: { apiVersion: 'projectcalico.org/v3', kind: p.kind, name: p.name, namespace: p.namespace, source: 'test' },
-  ...p,
-});
 
 const DEFAULT_DENY = policy({
   kind: 'NetworkPolicy',

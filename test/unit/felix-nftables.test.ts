@@ -20,9 +20,9 @@ import {
   renderNft,
   translateRule,
 } from '../../src/calico/felix/nftables/index.ts';
-import { parseSelector } from '../../src/calico/policy/selector.ts';
 import type { CalicoPolicy } from '../../src/calico/policy/types.ts';
 import type { CalicoVersion } from '../../src/calico/versions.ts';
+import { deps, policy } from './felix-fixture.ts';
 
 test('nftRuleHashes: the vectors of felix/nftables/table_test.go (nft text only, no comment, no "-A")', (t) => {
   t.deepEqual(nftRuleHashes('filter-FORWARD', ['counter drop', 'counter accept', 'counter drop', 'counter accept']), [
@@ -156,19 +156,9 @@ test('loadable: nft 1.0.6 rejects Felix\'s "icmp type T code C"; the script load
 
 // A representative node: IPIP with a natOutgoing pool, two workloads in two namespaces, a converted
 // Kubernetes default-deny, a policy with a selector rule and ports, and a GlobalNetworkPolicy Pass.
-const deps = { canonicalSelector: (s: string) => parseSelector(s).canonical };
 const WEB = 'cali1a2b3c4d5e6';
 const DNS = 'cali9f00000000a';
 
-const policy = (p: Partial<CalicoPolicy> & Pick<CalicoPolicy, 'kind' | 'name'>): CalicoPolicy => ({
-  tier: 'default',
-  selector: 'all()',
-  types: ['Ingress'],
-  ingress: [],
-  egress: [],
-  origin: { apiVersion: 'projectcalico.org/v3', kind: p.kind, name: p.name, namespace: p.namespace, source: 'test' },
-  ...p,
-});
 const DEFAULT_DENY = policy({
   kind: 'NetworkPolicy',
   name: 'knp.default.default-deny',
